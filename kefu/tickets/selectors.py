@@ -1,0 +1,132 @@
+"""Reads for tickets and messages, scoped to what the actor may see.
+
+This is the one place that decides visibility: admins see everything; team
+leads and agents see their teams' tickets plus those assigned to them;
+customers see their own tickets and only public messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kefu.accounts.actor import Actor
+from kefu.core.cursor import Page, paginate
+from kefu.core.errors import NotFound, PermissionDenied
+from kefu.tickets.choices import Visibility
+from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+
+
+def ticket_scope(*, actor: Actor) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if actor.is_admin:
+        return qs
+    if actor.is_customer:
+        return qs.filter(requester_id=actor.customer_id)
+    if actor.is_staff_role:
+        return qs.filter(Q(team_id__in=actor.team_ids) | Q(assignee_id=actor.user_id))
+    return qs.none()
+
+
+def ticket_get(*, actor: Actor, pk: int, for_list: bool = True) -> Ticket:
+    """A ticket the actor may see; one it may not see is indistinguishable from a missing one."""
+    qs = ticket_scope(actor=actor)
+    if for_list:
+        qs = with_list_relations(qs)
+    ticket = qs.filter(pk=pk).first()
+    if ticket is None:
+        raise NotFound("ticket not found")
+    return ticket
+
+
+def with_list_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related(
+        "requester", "requester__organisation", "assignee", "assignee__agent_profile", "team"
+    ).prefetch_related("tags", "requester__identities")
+
+
+@dataclass
+class TicketFilters:
+    status: list[str] = field(default_factory=list)
+    priority: list[str] = field(default_factory=list)
+    channel: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    assignee_id: int | None = None
+    unassigned: bool = False
+    team_id: int | None = None
+    tag: str | None = None
+    customer_id: int | None = None
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    q: str | None = None
+
+
+ORDERINGS = {
+    "-created_at": ("created_at", True),
+    "created_at": ("created_at", False),
+    "-updated_at": ("updated_at", True),
+    "updated_at": ("updated_at", False),
+}
+
+
+def _filtered(qs: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Ticket]:
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.channel:
+        qs = qs.filter(channel__in=f.channel)
+    if f.type:
+        qs = qs.filter(type__in=f.type)
+    if f.unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    elif f.assignee_id is not None:
+        qs = qs.filter(assignee_id=f.assignee_id)
+    if f.team_id is not None:
+        qs = qs.filter(team_id=f.team_id)
+    if f.tag:
+        qs = qs.filter(tags__name=f.tag)
+    if f.customer_id is not None:
+        qs = qs.filter(requester_id=f.customer_id)
+    for name, value in (
+        ("created_at__gte", f.created_after), ("created_at__lt", f.created_before),
+        ("updated_at__gte", f.updated_after), ("updated_at__lt", f.updated_before),
+    ):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if f.q:
+        qs = qs.filter(subject__icontains=f.q.strip())
+    return qs
+
+
+def ticket_list(*, actor: Actor, filters: TicketFilters, order: str = "-created_at",
+                limit: int = 25, cursor: str | None = None) -> Page:
+    field_name, descending = ORDERINGS[order]
+    qs = with_list_relations(_filtered(ticket_scope(actor=actor), filters))
+    return paginate(qs, field=field_name, descending=descending, limit=limit, cursor=cursor)
+
+
+def message_scope(*, actor: Actor, ticket: Ticket) -> QuerySet[Message]:
+    qs = (
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_user", "author_user__agent_profile", "author_customer")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
+    if not actor.is_staff_role:
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    return qs.order_by("created_at", "pk")
+
+
+def message_list(*, actor: Actor, ticket: Ticket, limit: int = 100, cursor: str | None = None) -> Page:
+    qs = message_scope(actor=actor, ticket=ticket)
+    return paginate(qs, field="created_at", descending=False, limit=limit, cursor=cursor)
+
+
+def ticket_event_list(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
+    if not actor.is_staff_role:
+        raise PermissionDenied("only agents may read the ticket history")
+    return ticket.events.select_related("actor").order_by("created_at", "pk")
