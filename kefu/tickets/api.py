@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import FileResponse, HttpRequest
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from kefu.core.auth import request_actor
-from kefu.tickets import selectors, services
+from kefu.core.errors import NotFound
+from kefu.tickets import attachments, selectors, services
 from kefu.tickets.choices import Channel, Priority, Status, TicketType
 from kefu.tickets.schemas import (
+    AttachmentOut,
     MessageCreateIn,
     MessageOut,
     MessagePageOut,
@@ -24,7 +27,7 @@ from kefu.tickets.schemas import (
     TicketPageOut,
     TicketUpdateIn,
 )
-from kefu.tickets.serializers import event_dict, message_dict, ticket_dict
+from kefu.tickets.serializers import attachment_dict, event_dict, message_dict, ticket_dict
 
 router = Router(tags=["tickets"])
 
@@ -137,3 +140,26 @@ def list_events(request: HttpRequest, ticket_id: int):
     actor = request_actor(request)
     ticket = selectors.ticket_get(actor=actor, pk=ticket_id, for_list=False)
     return [event_dict(e) for e in selectors.ticket_event_list(actor=actor, ticket=ticket)]
+
+
+@router.post("/{int:ticket_id}/messages/{int:message_id}/attachments",
+             response={201: AttachmentOut}, summary="Attach a file to a message (multipart)")
+def add_attachment(request: HttpRequest, ticket_id: int, message_id: int, file: File[UploadedFile]):
+    actor = request_actor(request)
+    ticket = selectors.ticket_get(actor=actor, pk=ticket_id, for_list=False)
+    message = selectors.message_scope(actor=actor, ticket=ticket).filter(pk=message_id).first()
+    if message is None:
+        raise NotFound("message not found")
+    attachment = attachments.attachment_add(actor=actor, message=message, upload=file)
+    return 201, attachment_dict(attachment, ticket_id=ticket.pk)
+
+
+@router.get("/{int:ticket_id}/attachments/{int:attachment_id}", summary="Download an attachment")
+def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int):
+    actor = request_actor(request)
+    ticket = selectors.ticket_get(actor=actor, pk=ticket_id, for_list=False)
+    attachment = selectors.attachment_get(actor=actor, ticket=ticket, pk=attachment_id)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=True, filename=attachment.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

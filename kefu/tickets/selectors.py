@@ -130,3 +130,12 @@ def ticket_event_list(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEvent]:
     if not actor.is_staff_role:
         raise PermissionDenied("only agents may read the ticket history")
     return ticket.events.select_related("actor").order_by("created_at", "pk")
+
+
+def attachment_get(*, actor: Actor, ticket: Ticket, pk: int) -> Attachment:
+    """An attachment on a message of ``ticket`` that the actor may read."""
+    visible = message_scope(actor=actor, ticket=ticket).values("pk")
+    attachment = Attachment.objects.filter(pk=pk, message__in=visible).first()
+    if attachment is None:
+        raise NotFound("attachment not found")
+    return attachment

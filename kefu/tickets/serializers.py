@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.customers.choices import IdentityKind
-from kefu.tickets.models import Message, Ticket, TicketEvent
+from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 
 def _agent_ref(user) -> dict[str, Any] | None:
@@ -68,11 +68,8 @@ def message_dict(message: Message) -> dict[str, Any]:
         "body": message.body_text,
         "body_html": message.body_html,
         "channel_meta": message.channel_meta,
-        "attachments": [
-            {"id": a.pk, "filename": a.filename, "content_type": a.content_type, "size": a.size,
-             "url": f"/api/v1/tickets/{message.ticket_id}/attachments/{a.pk}"}
-            for a in message.attachments.all()
-        ],
+        "attachments": [attachment_dict(a, ticket_id=message.ticket_id)
+                        for a in message.attachments.all()],
         "created_at": message.created_at,
     }
 
@@ -82,4 +79,12 @@ def event_dict(event: TicketEvent) -> dict[str, Any]:
         "id": event.pk, "kind": event.kind, "field": event.field, "before": event.before,
         "after": event.after, "note": event.note, "actor_id": event.actor_id,
         "actor_kind": event.actor_kind, "created_at": event.created_at,
+    }
+
+
+def attachment_dict(attachment: Attachment, *, ticket_id: int) -> dict[str, Any]:
+    return {
+        "id": attachment.pk, "filename": attachment.filename,
+        "content_type": attachment.content_type, "size": attachment.size,
+        "url": f"/api/v1/tickets/{ticket_id}/attachments/{attachment.pk}",
     }

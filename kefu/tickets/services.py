@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from kefu.accounts.actor import Actor
+from kefu.accounts.actor import SYSTEM, Actor
 from kefu.accounts.models import AgentProfile, Team
 from kefu.core.errors import (
     Conflict,
@@ -255,8 +255,9 @@ def ticket_update(*, actor: Actor, ticket: Ticket, changes: Mapping[str, Any],
 
 def _follow_up(*, closed: Ticket, actor: Actor, body: str, body_html: str | None,
                channel_meta: Mapping[str, Any] | None, now: dt.datetime) -> Message:
+    # Created by kefu on the customer's behalf: it keeps the closed ticket's team.
     follow_up, _ = ticket_create(
-        actor=actor, subject=closed.subject, body=body, body_html=body_html,
+        actor=SYSTEM, subject=closed.subject, body=body, body_html=body_html,
         requester=closed.requester, channel=closed.channel, priority=closed.priority,
         type=closed.type, team_id=closed.team_id, channel_meta=channel_meta, created_at=now,
     )
