@@ -36,7 +36,7 @@ def agent_list(*, actor: Actor) -> QuerySet[AgentProfile]:
     member_ids = Team.members.through.objects.filter(team_id__in=actor.team_ids).values(
         "user_id"
     )
-    return qs.filter(user_id__in=member_ids) | qs.filter(user_id=actor.user_id)
+    return qs.filter(user_id__in=member_ids) | qs.filter(user_id=actor.user_id or 0)
 
 
 def agent_user_ids_in_teams(team_ids) -> QuerySet:

@@ -91,7 +91,9 @@ TEMPLATES = [
 def _database() -> dict:
     url = env_str("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=env_int("KEFU_DB_CONN_MAX_AGE", 600))
+        config: dict = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("KEFU_DB_CONN_MAX_AGE", 600))
+        )
         config.setdefault("OPTIONS", {})
         config["CONN_HEALTH_CHECKS"] = True
         if config["ENGINE"] == "django.db.backends.postgresql":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -58,11 +59,11 @@ def _field_of(loc: list) -> str:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
         status = 415 if exc.code == ErrorCode.UNSUPPORTED_MEDIA_TYPE else exc.status
         return api.create_response(request, exc.as_dict(), status=status)
 
-    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         first = exc.errors[0] if exc.errors else {}
         field = _field_of(list(first.get("loc", [])))
         errors = [
@@ -74,7 +75,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = _body(ErrorCode.VALIDATION_ERROR, message, field) | {"errors": errors}
         return api.create_response(request, body, status=422)
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         cause = exc.__cause__
         if isinstance(cause, DomainError):
             return domain_error(request, cause)
@@ -92,13 +93,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             code = ErrorCode.VALIDATION_ERROR
         return api.create_response(request, _body(code, str(exc)), status=exc.status_code)
 
-    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, _body(ErrorCode.NOT_FOUND, "not found"), status=404)
 
-    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    def too_big(request: HttpRequest, exc: Any) -> HttpResponse:
         return domain_error(request, PayloadTooLarge("request body is too large"))
 
-    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("unhandled API error on %s %s", request.method, request.path)
         return api.create_response(
             request, _body(ErrorCode.SERVER_ERROR, "internal error; it was logged"), status=500

@@ -24,7 +24,9 @@ class Session(SessionAuth):
 
 
 def request_actor(request: HttpRequest):
-    return actor_for(request.auth if getattr(request, "auth", None) is not None else request.user)
+    """The Actor of an authenticated API request (token user or session user)."""
+    auth = getattr(request, "auth", None)
+    return actor_for(auth if auth is not None else request.user)
 
 
 __all__ = ["BearerToken", "Session", "request_actor"]

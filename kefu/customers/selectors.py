@@ -24,7 +24,7 @@ def customer_scope(*, actor: Actor) -> QuerySet[Customer]:
     if actor.is_staff_role:
         return qs
     if actor.is_customer:
-        return qs.filter(pk=actor.customer_id)
+        return qs.filter(pk=actor.customer_id or 0)
     return qs.none()
 
 

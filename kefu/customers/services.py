@@ -165,7 +165,7 @@ def customer_find_by_identity(rows: list[tuple[str, str, bool]]) -> Customer | N
         )
         if identity is not None:
             customer = identity.customer
-            while customer.merged_into_id is not None:
+            while customer.merged_into is not None:
                 customer = customer.merged_into  # follow merges to the survivor
             return customer
     return None

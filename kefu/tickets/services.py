@@ -382,14 +382,14 @@ def requester_resolve(*, actor: Actor, customer_id: int | None = None, name: str
     if actor.is_customer:
         if customer_id not in (None, actor.customer_id) or email or phone:
             raise PermissionDenied("customers may only open tickets for themselves")
-        return Customer.objects.get(pk=actor.customer_id)
+        return Customer.objects.get(pk=actor.customer_id or 0)
     if customer_id is not None:
-        customer = Customer.objects.filter(pk=customer_id).first()
-        if customer is None:
+        found = Customer.objects.filter(pk=customer_id).first()
+        if found is None:
             raise ValidationFailed("customer does not exist", field="requester")
-        while customer.merged_into_id is not None:
-            customer = customer.merged_into
-        return customer
+        while found.merged_into is not None:
+            found = found.merged_into
+        return found
     if not (email or phone):
         raise ValidationFailed("give a customer id or {name, email and/or phone}", field="requester")
     # Validate here so an error names the request's own field.
