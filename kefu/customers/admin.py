@@ -9,10 +9,11 @@ another customer is refused, and every change writes a ``CustomerEvent``.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
@@ -24,10 +25,11 @@ from kefu.core.admin import (
     ReadOnlyInline,
     ServiceWriteMixin,
     StaffRoleViewMixin,
+    error_text,
     request_actor,
 )
 from kefu.core.errors import DomainError
-from kefu.customers.choices import IdentityKind
+from kefu.customers.choices import CustomerEventKind, IdentityKind
 from kefu.customers.identities import normalise_identity
 from kefu.customers.models import Customer, CustomerEvent, CustomerIdentity, Organisation
 from kefu.customers.selectors import customer_scope, with_profile_relations
@@ -60,7 +62,7 @@ class IdentityForm(forms.ModelForm):
                 self.fields[name].disabled = True
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk or not data.get("kind") or not data.get("value"):
             return data
         try:
@@ -81,12 +83,40 @@ class IdentityInline(ParentPermissionInline, admin.TabularInline):
 
 class CustomerEventInline(ReadOnlyInline, admin.TabularInline):
     model = CustomerEvent
-    fields = ("created_at", "actor", "kind", "field", "before", "after")
+    fields = ("created_at", "actor_name", "kind_label", "field", "before_value", "after_value")
     readonly_fields = fields
     classes = ("collapse",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "actor__agent_profile")
+
+    @admin.display(description=_("actor"))
+    def actor_name(self, obj: CustomerEvent) -> str:
+        if obj.actor is None:
+            return "—"
+        profile = getattr(obj.actor, "agent_profile", None)
+        return str(profile) if profile is not None else obj.actor.get_username()
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, obj: CustomerEvent) -> str:
+        try:
+            return str(CustomerEventKind(obj.kind).label)
+        except ValueError:
+            return obj.kind
+
+    @admin.display(description=_("before"))
+    def before_value(self, obj: CustomerEvent) -> str:
+        return _json(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_value(self, obj: CustomerEvent) -> str:
+        return _json(obj.after)
+
+
+def _json(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 class MergedFilter(admin.SimpleListFilter):
@@ -115,7 +145,7 @@ class CustomerAdmin(StaffRoleViewMixin, ServiceWriteMixin, admin.ModelAdmin):
     search_help_text = _("Search by name, email, phone or WeChat id.")
     autocomplete_fields = ("organisation", "tags")
     inlines = (IdentityInline, CustomerEventInline)
-    date_hierarchy = "created_at"
+    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("name", "organisation", "tier", "tags", "ticket_link")}),
         (_("Profile"), {"fields": (
@@ -127,11 +157,11 @@ class CustomerAdmin(StaffRoleViewMixin, ServiceWriteMixin, admin.ModelAdmin):
             ("consent_data_processing", "consent_data_processing_at"),
         )}),
         (_("System"), {"classes": ("collapse",), "fields": (
-            "user", "merged_into", "created_at", "updated_at",
+            "portal_user", "merged_into", "created_at", "updated_at",
         )}),
     )
     readonly_fields = (
-        "ticket_link", "consent_marketing_at", "consent_data_processing_at", "user",
+        "ticket_link", "consent_marketing_at", "consent_data_processing_at", "portal_user",
         "merged_into", "created_at", "updated_at",
     )
 
@@ -184,11 +214,15 @@ class CustomerAdmin(StaffRoleViewMixin, ServiceWriteMixin, admin.ModelAdmin):
             return None
         customer = form.instance
         actor = request_actor(request)
-        customer_update(customer=customer, actor=actor, data={
-            "emails": added[IdentityKind.EMAIL], "phones": added[IdentityKind.PHONE],
-        })
-        for wechat_id in added[IdentityKind.WECHAT]:
-            customer_update(customer=customer, actor=actor, data={"wechat_id": wechat_id})
+        try:
+            customer_update(customer=customer, actor=actor, data={
+                "emails": added[IdentityKind.EMAIL], "phones": added[IdentityKind.PHONE],
+            })
+            for wechat_id in added[IdentityKind.WECHAT]:
+                customer_update(customer=customer, actor=actor, data={"wechat_id": wechat_id})
+        except DomainError as exc:
+            # The form checked ownership already; this is another request winning a race.
+            messages.error(request, error_text(exc))
         return None
 
     # Columns ------------------------------------------------------------
@@ -205,20 +239,17 @@ class CustomerAdmin(StaffRoleViewMixin, ServiceWriteMixin, admin.ModelAdmin):
     def tag_names(self, obj: Customer) -> str:
         return ", ".join(t.name for t in obj.tags.all()) or "—"
 
+    @admin.display(description=_("portal login"))
+    def portal_user(self, obj: Customer) -> str:
+        return obj.user.get_username() if obj.user is not None else "—"
+
     @admin.display(description=_("tickets"))
     def ticket_link(self, obj: Customer) -> str:
-        from kefu.tickets.selectors import ticket_scope
-
         if obj.pk is None:
             return "—"
-        count = ticket_scope(actor=request_actor(self._request)).filter(requester=obj).count()
-        url = reverse("admin:tickets_ticket_changelist") + f"?requester={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, count)
-
-    def get_readonly_fields(self, request, obj=None):
-        # ``ticket_link`` needs the request to scope the count to what this user may see.
-        self._request = request
-        return super().get_readonly_fields(request, obj)
+        # The ticket list is scoped by ticket_scope, so the link shows only what the user may see.
+        url = reverse("admin:tickets_ticket_changelist") + f"?requester__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Show this customer's tickets"))
 
 
 @admin.register(Organisation)
@@ -233,4 +264,4 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("customers"), ordering="_customers")
     def customer_count(self, obj: Organisation) -> int:
-        return obj._customers
+        return getattr(obj, "_customers", 0)
