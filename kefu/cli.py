@@ -11,11 +11,10 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Sequence
-from importlib.util import find_spec
 from pathlib import Path
 
 SETTINGS_MODULE = "kefu.config.settings"
-ASGI_APP = "kefu.config.asgi_static:application"
+ASGI_APP = "kefu.config.asgi:application"
 PROG = "kefu"
 
 
@@ -29,15 +28,20 @@ def _version() -> str:
     return __version__
 
 
-def _default_workers() -> int:
-    raw = os.environ.get("KEFU_WEB_WORKERS", "1")
+def _env_count(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
     try:
-        workers = int(raw)
+        number = int(raw)
     except ValueError:
-        raise CliError(f"KEFU_WEB_WORKERS={raw!r} is not an integer") from None
-    if workers < 1:
-        raise CliError("KEFU_WEB_WORKERS must be at least 1")
-    return workers
+        raise CliError(f"{name}={raw!r} is not an integer") from None
+    if number < 1:
+        raise CliError(f"{name} must be at least 1")
+    return number
+
+
+def _default_workers() -> int:
+    return _env_count("KEFU_WEB_WORKERS", len(os.sched_getaffinity(0)))
+
 
 
 def _port(value: str) -> int:
@@ -66,7 +70,12 @@ def _add_server_options(parser: argparse.ArgumentParser, *, workers: bool) -> No
     if workers:
         parser.add_argument(
             "--workers", type=_positive, default=None,
-            help="web processes (env KEFU_WEB_WORKERS, default 1)",
+            help="web processes (env KEFU_WEB_WORKERS, default: one per CPU)",
+        )
+        parser.add_argument(
+            "--threads", type=_positive, default=None,
+            help="request threads per process (env KEFU_WEB_THREADS; default 1 on SQLite, "
+            "4 on PostgreSQL)",
         )
     parser.add_argument("--access-log", action="store_true", help="log every request")
 
@@ -87,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="prepare everything, do not serve")
     demo.set_defaults(handler=cmd_demo)
 
-    serve = sub.add_parser("serve", help="run the web server (uvicorn)")
+    serve = sub.add_parser("serve", help="run the web server (granian)")
     _add_server_options(serve, workers=True)
     serve.set_defaults(handler=cmd_serve)
 
@@ -244,13 +253,29 @@ def _pending_migrations() -> list[str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     workers = args.workers or _default_workers()
-    return serve(host=args.host, port=args.port, workers=workers, access_log=args.access_log)
+    return serve(host=args.host, port=args.port, workers=workers, threads=args.threads,
+                 access_log=args.access_log)
 
 
-def serve(*, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
-    import uvicorn
+def serve(*, host: str, port: int, workers: int = 1, threads: int | None = None,
+          access_log: bool = False) -> int:
+    """Serve ``kefu.config.asgi`` with granian; granian serves /static/ itself.
+
+    HTTP goes to Django's WSGI handler on a pool of ``threads`` threads per process
+    (kefu.core.wsgi_bridge): Django's own ASGI handler opens a thread and a database
+    connection per request and answered /healthz ten times slower (bench/README.md).
+    """
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    if threads is not None:
+        # Workers are forked from this process (settings already loaded) or spawned
+        # (settings read again from the environment): tell both.
+        settings.KEFU_WEB_THREADS = threads
+        os.environ["KEFU_WEB_THREADS"] = str(threads)
 
     call_command("collectstatic", interactive=False, verbosity=0)
     pending = _pending_migrations()
@@ -259,15 +284,13 @@ def serve(*, host: str, port: int, workers: int = 1, access_log: bool = False) -
               file=sys.stderr)
     # Worker processes open their own connections; none may be inherited half-used.
     connections.close_all()
-    options: dict = {}
-    if find_spec("uvloop") is not None:
-        options["loop"] = "uvloop"
-    if find_spec("httptools") is not None:
-        options["http"] = "httptools"
-    uvicorn.run(
-        ASGI_APP, host=host, port=port, workers=workers, access_log=access_log,
-        lifespan="off", log_level="info", **options,
-    )
+    static_route = "/" + settings.STATIC_URL.strip("/")
+    Granian(
+        ASGI_APP, address=host, port=port, interface=Interfaces.ASGI, workers=workers,
+        log_access=access_log,
+        static_path_route=[static_route], static_path_mount=[Path(settings.STATIC_ROOT)],
+        respawn_failed_workers=True,
+    ).serve()
     return 0
 
 

@@ -8,6 +8,7 @@ Environment variables (all optional):
   KEFU_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
   KEFU_TIME_ZONE       default display time zone (Asia/Shanghai)
   KEFU_MAX_MESSAGE_CHARS, KEFU_MAX_ATTACHMENT_BYTES, KEFU_MAX_REQUEST_BYTES  input limits
+  KEFU_WEB_WORKERS, KEFU_WEB_THREADS  web processes and request threads for `kefu serve`
 """
 
 from __future__ import annotations
@@ -121,6 +122,13 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Request threads per web process (kefu serve). SQLite takes one writer at a time and
+# makes the others sleep and retry, so more threads only add latency there; PostgreSQL
+# overlaps the waits. Measured in bench/api_throughput.py (bench/README.md).
+KEFU_WEB_THREADS = env_int(
+    "KEFU_WEB_THREADS", 1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 4
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -106,3 +106,60 @@ def test_commands_in_a_fresh_process(tmp_path):
 
     created = run_kefu(tmp_path, "token", "create", "admin")
     assert created.returncode == 0 and created.stdout.startswith("kefu_")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_health_static_files_and_the_api(tmp_path):
+    """`kefu serve` for real: granian workers, /static/ served, a token works over HTTP."""
+    import json
+    import signal
+    import time
+    import urllib.request
+
+    assert run_kefu(tmp_path, "migrate").returncode == 0
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["KEFU_DATA_DIR"] = str(tmp_path)
+    subprocess.run([sys.executable, "-m", "kefu.cli", "manage", "shell", "-c",
+                    "from kefu.accounts.services import agent_create; agent_create(username='ops')"],
+                   env=env, cwd=tmp_path, check=True, capture_output=True)
+    key = run_kefu(tmp_path, "token", "create", "ops").stdout.strip()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kefu.cli", "serve", "--port", str(port), "--workers", "2",
+         "--threads", "2"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
+                    health = json.load(resp)
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "kefu serve did not answer within 60 s"
+                time.sleep(0.3)
+        assert health == {"status": "ok", "database": "sqlite"}
+        with urllib.request.urlopen(base + "/static/admin/css/base.css", timeout=5) as resp:
+            assert resp.status == 200 and b"body" in resp.read()
+        request = urllib.request.Request(base + "/api/v1/agents",
+                                         headers={"Authorization": f"Bearer {key}"})
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            assert [a["username"] for a in json.load(resp)] == ["ops"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
