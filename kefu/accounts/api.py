@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from kefu.accounts import selectors
 from kefu.accounts.models import AgentProfile, Team
 from kefu.core.auth import request_actor
+from kefu.core.schemas import Out
 
 router = Router(tags=["agents and teams"])
 
 
-class TeamRef(Schema):
+class TeamRef(Out):
     id: int
     name: str
 
 
-class AgentOut(Schema):
+class AgentOut(Out):
     id: int
     username: str
     display_name: str
@@ -29,7 +30,7 @@ class AgentOut(Schema):
     availability: str
 
 
-class TeamOut(Schema):
+class TeamOut(Out):
     id: int
     name: str
     description: str

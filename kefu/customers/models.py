@@ -126,3 +126,7 @@ class CustomerEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("customer event")
         verbose_name_plural = _("customer events")
+
+    def __str__(self) -> str:
+        what = f"{self.kind} {self.field}".strip()
+        return f"{self.customer_id} {what}: {self.before!r} → {self.after!r}"

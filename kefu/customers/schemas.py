@@ -3,14 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
+from kefu.core.schemas import Out, Strict
 from kefu.customers.choices import Gender, Tier
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CustomerWriteFields(Strict):
@@ -45,19 +41,19 @@ class CustomerMergeIn(Strict):
     source_id: int = Field(..., description="the duplicate, folded into this customer")
 
 
-class IdentityOut(Schema):
+class IdentityOut(Out):
     kind: str
     value: str
     is_primary: bool
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(Out):
     id: int
     name: str
     tier: str
 
 
-class CustomerOut(Schema):
+class CustomerOut(Out):
     id: int
     name: str
     tier: Tier
@@ -83,12 +79,12 @@ class CustomerOut(Schema):
     updated_at: dt.datetime
 
 
-class CustomerPageOut(Schema):
+class CustomerPageOut(Out):
     items: list[CustomerOut]
     next_cursor: str | None
 
 
-class TimelineEntryOut(Schema):
+class TimelineEntryOut(Out):
     kind: str
     at: dt.datetime
     ticket_id: int | None

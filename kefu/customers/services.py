@@ -13,7 +13,7 @@ from kefu.accounts.actor import Actor
 from kefu.core.errors import Conflict, ErrorCode, InvalidTransition, ValidationFailed
 from kefu.core.events import Event, publish
 from kefu.core.tags import tags_get_or_create
-from kefu.customers.choices import CustomerEventKind, IdentityKind
+from kefu.customers.choices import CustomerEventKind, IdentityKind, Tier
 from kefu.customers.identities import normalise_identity
 from kefu.customers.models import Customer, CustomerEvent, CustomerIdentity, Organisation
 
@@ -98,12 +98,13 @@ def _add_identities(customer: Customer, rows: list[tuple[str, str, bool]], *, ac
                 code=ErrorCode.DUPLICATE_IDENTITY,
                 field=kind,
             )
+        # No savepoint of its own: a Conflict aborts the caller's transaction, or rolls
+        # back to customer_find_or_create's savepoint when two requests race.
         try:
-            with transaction.atomic():
-                CustomerIdentity.objects.create(
-                    customer=customer, kind=kind, value=value,
-                    is_primary=primary and kind not in has_primary,
-                )
+            CustomerIdentity.objects.create(
+                customer=customer, kind=kind, value=value,
+                is_primary=primary and kind not in has_primary,
+            )
         except IntegrityError as exc:
             raise Conflict(
                 f"{kind} {value} already belongs to another customer",
@@ -125,6 +126,20 @@ def _set_consents(customer: Customer, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def organisation_create(*, name: str, domains: Iterable[str] = (), tier: str = Tier.STANDARD,
+                        notes: str = "") -> Organisation:
+    """A new organisation; its domains are stored lower-case without duplicates."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("name is required", field="name")
+    if tier not in Tier.values:
+        raise ValidationFailed(f"unknown tier {tier!r}", field="tier")
+    if Organisation.objects.filter(name=name).exists():
+        raise Conflict(f"an organisation named {name!r} exists", field="name")
+    clean = list(dict.fromkeys(d.strip().lower() for d in domains if d.strip()))
+    return Organisation.objects.create(name=name, domains=clean, tier=tier, notes=notes)
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -135,6 +150,7 @@ def customer_create(
     actor: Actor | None = None,
     **profile: Any,
 ) -> Customer:
+    """A new customer with its identities; a taken identity is a 409 naming the field."""
     unknown = set(profile) - set(PROFILE_FIELDS) - set(CONSENT_FIELDS)
     if unknown:
         raise ValidationFailed(f"unknown field {sorted(unknown)[0]}", field=sorted(unknown)[0])
@@ -155,14 +171,25 @@ def customer_create(
     return customer
 
 
+def _known_identities(rows: list[tuple[str, str, bool]]) -> dict[tuple[str, str], CustomerIdentity]:
+    """The stored identities among ``rows``, by (kind, value), in one query."""
+    if not rows:
+        return {}
+    found = CustomerIdentity.objects.select_related("customer").filter(
+        value__in=[value for _kind, value, _primary in rows]
+    )
+    return {(i.kind, i.value): i for i in found}
+
+
 def customer_find_by_identity(rows: list[tuple[str, str, bool]]) -> Customer | None:
     """The (unmerged) customer owning the first matching identity, email before phone."""
+    return _owner(rows, _known_identities(rows))
+
+
+def _owner(rows: list[tuple[str, str, bool]],
+           known: dict[tuple[str, str], CustomerIdentity]) -> Customer | None:
     for kind, value, _primary in rows:
-        identity = (
-            CustomerIdentity.objects.select_related("customer")
-            .filter(kind=kind, value=value)
-            .first()
-        )
+        identity = known.get((kind, value))
         if identity is not None:
             customer = identity.customer
             while customer.merged_into is not None:
@@ -179,15 +206,17 @@ def customer_find_or_create(
     rows = identities.normalised()
     if not rows:
         raise ValidationFailed("requester needs an email or a phone", field="requester")
-    found = customer_find_by_identity(rows)
+    known = _known_identities(rows)
+    found = _owner(rows, known)
     if found is not None:
-        missing = [r for r in rows if not CustomerIdentity.objects.filter(kind=r[0], value=r[1]).exists()]
+        missing = [r for r in rows if (r[0], r[1]) not in known]
         if missing:
             _add_identities(found, missing, actor=actor)
         return found, False
     try:
         with transaction.atomic():
-            return customer_create(name=name or rows[0][1], identities=identities, actor=actor), True
+            return customer_create(name=name or rows[0][1], identities=identities,
+                                   actor=actor), True
     except Conflict:
         # Another request created this customer between our lookup and insert.
         found = customer_find_by_identity(rows)

@@ -24,7 +24,7 @@ from kefu.accounts.services import agent_create, team_create
 from kefu.core.models import Tag
 from kefu.customers.choices import Gender, Tier
 from kefu.customers.models import Customer, Organisation
-from kefu.customers.services import IdentitySet, customer_create
+from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
 from kefu.tickets.choices import Channel, Priority, Status, Visibility
 from kefu.tickets.services import message_post, ticket_create
@@ -98,8 +98,7 @@ def _staff() -> tuple[dict[str, object], dict[str, Team]]:
 # --- customers -------------------------------------------------------------
 
 def _organisation(name: str, domain: str, tier: str, notes: str) -> Organisation:
-    # No organisation service exists yet; this is the one direct ORM write.
-    return Organisation.objects.create(name=name, domains=[domain], tier=tier, notes=notes)
+    return organisation_create(name=name, domains=[domain], tier=tier, notes=notes)
 
 
 @dataclass

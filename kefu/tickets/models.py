@@ -107,6 +107,9 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.get_author_kind_display()}: {self.body_text[:40]}"
+
     @property
     def is_internal(self) -> bool:
         return self.visibility == Visibility.INTERNAL
@@ -149,6 +152,10 @@ class TicketEvent(models.Model):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         indexes = [models.Index(fields=["ticket", "created_at"])]
+
+    def __str__(self) -> str:
+        what = f"{self.kind} {self.field}".strip()
+        return f"#{self.ticket_id} {what}: {self.before!r} → {self.after!r}"
 
 
 class TicketField(models.Model):

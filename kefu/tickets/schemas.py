@@ -3,16 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
+from kefu.core.schemas import Out, Strict
 from kefu.tickets.choices import Channel, Priority, Status, TicketType, Visibility
 
 MAX_BODY = 1_000_000  # hard parse limit; the configurable limit is checked in services
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RequesterIn(Strict):
@@ -64,7 +60,7 @@ class MessageCreateIn(Strict):
     status: Status | None = Field(None, description="set the ticket status with the reply")
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     name: str
 
@@ -83,7 +79,7 @@ class TeamRefOut(PersonOut):
     pass
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
     filename: str
     content_type: str
@@ -91,7 +87,7 @@ class AttachmentOut(Schema):
     url: str
 
 
-class MessageOut(Schema):
+class MessageOut(Out):
     id: int
     ticket_id: int
     author_kind: str
@@ -104,7 +100,7 @@ class MessageOut(Schema):
     created_at: dt.datetime
 
 
-class TicketOut(Schema):
+class TicketOut(Out):
     id: int
     number: int
     subject: str
@@ -134,17 +130,17 @@ class TicketDetailOut(TicketOut):
     messages: list[MessageOut]
 
 
-class TicketPageOut(Schema):
+class TicketPageOut(Out):
     items: list[TicketOut]
     next_cursor: str | None
 
 
-class MessagePageOut(Schema):
+class MessagePageOut(Out):
     items: list[MessageOut]
     next_cursor: str | None
 
 
-class TicketEventOut(Schema):
+class TicketEventOut(Out):
     id: int
     kind: str
     field: str

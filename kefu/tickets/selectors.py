@@ -8,6 +8,7 @@ customers see their own tickets and only public messages.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -15,6 +16,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from kefu.accounts.actor import Actor
 from kefu.core.cursor import Page, paginate
 from kefu.core.errors import NotFound, PermissionDenied
+from kefu.customers.choices import IdentityKind
+from kefu.customers.models import CustomerIdentity
 from kefu.tickets.choices import Visibility
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
@@ -31,20 +34,62 @@ def ticket_scope(*, actor: Actor) -> QuerySet[Ticket]:
 
 
 def ticket_get(*, actor: Actor, pk: int, for_list: bool = True) -> Ticket:
-    """A ticket the actor may see; one it may not see is indistinguishable from a missing one."""
+    """A ticket the actor may see; one it may not see is indistinguishable from a missing one.
+
+    ``for_list`` loads what ``ticket_dict`` shows (requester, assignee, team, tags).
+    """
     qs = ticket_scope(actor=actor)
     if for_list:
         qs = with_list_relations(qs)
     ticket = qs.filter(pk=pk).first()
     if ticket is None:
         raise NotFound("ticket not found")
+    if for_list:
+        attach_list_extras([ticket])
     return ticket
 
 
 def with_list_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(
         "requester", "requester__organisation", "assignee", "assignee__agent_profile", "team"
-    ).prefetch_related("tags", "requester__identities")
+    )
+
+
+@dataclass(frozen=True)
+class ListExtras:
+    """Tag names and requester contacts of a listed ticket (``ticket.list_extras``)."""
+
+    tags: list[str]
+    email: str | None
+    phone: str | None
+
+
+def attach_list_extras(tickets: list[Ticket]) -> list[Ticket]:
+    """Load tags and requester contacts for a page of tickets: two flat queries.
+
+    Plain rows instead of prefetch_related: Django's prefetch builds a manager and a
+    queryset per ticket, which cost more than the queries themselves on a 25-row page.
+    """
+    if not tickets:
+        return tickets
+    tags: dict[int, list[str]] = defaultdict(list)
+    through = Ticket.tags.through.objects.filter(ticket_id__in=[t.pk for t in tickets])
+    for ticket_id, name in through.values_list("ticket_id", "tag__name"):
+        tags[ticket_id].append(name)
+    contacts: dict[tuple[int, str], str] = {}
+    identities = CustomerIdentity.objects.filter(
+        customer_id__in={t.requester_id for t in tickets},
+        kind__in=(IdentityKind.EMAIL, IdentityKind.PHONE),
+    ).order_by("-is_primary", "pk")
+    for customer_id, kind, value in identities.values_list("customer_id", "kind", "value"):
+        contacts.setdefault((customer_id, kind), value)  # the primary one, else the oldest
+    for t in tickets:
+        t.list_extras = ListExtras(  # type: ignore[attr-defined]
+            tags=sorted(tags[t.pk]),
+            email=contacts.get((t.requester_id, IdentityKind.EMAIL)),
+            phone=contacts.get((t.requester_id, IdentityKind.PHONE)),
+        )
+    return tickets
 
 
 @dataclass
@@ -107,7 +152,9 @@ def ticket_list(*, actor: Actor, filters: TicketFilters, order: str = "-created_
                 limit: int = 25, cursor: str | None = None) -> Page:
     field_name, descending = ORDERINGS[order]
     qs = with_list_relations(_filtered(ticket_scope(actor=actor), filters))
-    return paginate(qs, field=field_name, descending=descending, limit=limit, cursor=cursor)
+    page = paginate(qs, field=field_name, descending=descending, limit=limit, cursor=cursor)
+    attach_list_extras(page.items)
+    return page
 
 
 def message_scope(*, actor: Actor, ticket: Ticket) -> QuerySet[Message]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kefu.customers.choices import IdentityKind
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 
@@ -17,7 +16,9 @@ def _agent_ref(user) -> dict[str, Any] | None:
 
 
 def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+    """A ticket loaded by ``selectors.ticket_get``/``ticket_list`` (with ``list_extras``)."""
     requester = ticket.requester
+    extras = ticket.list_extras  # type: ignore[attr-defined]
     return {
         "id": ticket.pk,
         "number": ticket.number,
@@ -30,12 +31,12 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
             "id": requester.pk,
             "name": requester.name,
             "tier": requester.tier,
-            "email": requester.primary_identity(IdentityKind.EMAIL),
-            "phone": requester.primary_identity(IdentityKind.PHONE),
+            "email": extras.email,
+            "phone": extras.phone,
         },
         "assignee": _agent_ref(ticket.assignee),
         "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
-        "tags": sorted(t.name for t in ticket.tags.all()),
+        "tags": extras.tags,
         "custom_fields": ticket.custom_fields,
         "external_id": ticket.external_id,
         "merged_into_id": ticket.merged_into_id,

@@ -88,7 +88,16 @@ def _body_pair(body: str, body_html: str | None) -> tuple[str, str]:
     return body, text_to_html(body)
 
 
-@transaction.atomic
+def _insert_unless_taken(ticket: Ticket) -> bool:
+    """Insert ``ticket``; False when its external id is already taken (a lost race)."""
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        return False
+    return True
+
+
 def ticket_create(
     *,
     actor: Actor,
@@ -124,46 +133,46 @@ def ticket_create(
         raise PermissionDenied("customers cannot set team, assignee or custom fields")
     _check_assignment(assignee_id, team_id)
     fields = validate_custom_fields(custom_fields or {})
-    now = created_at or timezone.now()
-    ticket = Ticket(
-        subject=subject, requester=requester, channel=channel, team_id=team_id,
-        assignee_id=assignee_id, custom_fields=fields, external_id=external_id or None,
-        created_at=now, updated_at=now, last_customer_message_at=now,
-    )
-    if priority:
-        ticket.priority = priority
-    if type:
-        ticket.type = type
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        if not external_id:
-            raise
-        # A concurrent request with the same key committed first: answer with its ticket.
-        existing = Ticket.objects.filter(external_id=external_id).first()
-        if existing is None:
-            raise Conflict("ticket is being created by another request, retry") from None
-        return existing, False
-    ticket.number = ticket.pk + settings.KEFU_TICKET_NUMBER_OFFSET
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
-    if tags:
-        ticket.tags.set(tags_get_or_create(tags))
     text, html_body = _body_pair(body, body_html)
-    author_is_customer = actor.is_customer or actor.user_id is None
-    Message.objects.create(
-        ticket=ticket,
-        author_kind=AuthorKind.CUSTOMER if author_is_customer else AuthorKind.AGENT,
-        author_customer=requester if author_is_customer else None,
-        author_user_id=None if author_is_customer else actor.user_id,
-        body_text=text, body_html=html_body, channel_meta=dict(channel_meta or {}),
-        created_at=now,
-    )
-    _event(ticket, actor, EventKind.CREATED, at=now, after={
-        "status": ticket.status, "priority": ticket.priority, "channel": channel,
-    }).save()
-    publish(Event.TICKET_CREATED, ticket_id=ticket.pk)
-    return ticket, True
+    now = created_at or timezone.now()
+    # Validation is done: from here on a failure rolls back the caller's transaction
+    # (no savepoint of our own; the API wraps each request in one).
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket(
+            subject=subject, requester=requester, channel=channel, team_id=team_id,
+            assignee_id=assignee_id, custom_fields=fields, external_id=external_id or None,
+            created_at=now, updated_at=now, last_customer_message_at=now,
+        )
+        if priority:
+            ticket.priority = priority
+        if type:
+            ticket.type = type
+        if not external_id:
+            ticket.save()
+        elif not _insert_unless_taken(ticket):
+            # A concurrent request with the same key committed first: answer with its ticket.
+            existing = Ticket.objects.filter(external_id=external_id).first()
+            if existing is None:
+                raise Conflict("ticket is being created by another request, retry") from None
+            return existing, False
+        ticket.number = ticket.pk + settings.KEFU_TICKET_NUMBER_OFFSET
+        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+        if tags:
+            ticket.tags.set(tags_get_or_create(tags))
+        author_is_customer = actor.is_customer or actor.user_id is None
+        Message.objects.create(
+            ticket=ticket,
+            author_kind=AuthorKind.CUSTOMER if author_is_customer else AuthorKind.AGENT,
+            author_customer=requester if author_is_customer else None,
+            author_user_id=None if author_is_customer else actor.user_id,
+            body_text=text, body_html=html_body, channel_meta=dict(channel_meta or {}),
+            created_at=now,
+        )
+        _event(ticket, actor, EventKind.CREATED, at=now, after={
+            "status": ticket.status, "priority": ticket.priority, "channel": channel,
+        }).save()
+        publish(Event.TICKET_CREATED, ticket_id=ticket.pk)
+        return ticket, True
 
 
 def _apply_status(ticket: Ticket, target: str, now: dt.datetime, events: list[TicketEvent],
