@@ -5,7 +5,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
 
-.PHONY: demo serve test lint bench clean-venv
+.PHONY: demo serve test lint bench browser clean-venv
 
 demo: $(VENV)/.installed
 	$(BIN)/kefu demo --host $(HOST) --port $(PORT)
@@ -13,7 +13,7 @@ demo: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/kefu serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev browser
 	PYTHON=$(BIN)/python bash scripts/test.sh
 
 lint: $(VENV)/.installed-dev
@@ -38,6 +38,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# The end-to-end tests drive Debian's chromium through Playwright (no browser download).
+# Installed here when missing and when this user may; otherwise those tests skip and say so.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the end-to-end tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null) \
+		|| echo "warning: could not install chromium; end-to-end tests will be skipped"; \
+	else \
+		echo "warning: $(CHROMIUM) missing (apt-get install chromium); end-to-end tests will be skipped"; \
+	fi
 
 clean-venv:
 	rm -rf $(VENV)

@@ -40,7 +40,10 @@ def _env_count(name: str, default: int) -> int:
 
 
 def _default_workers() -> int:
-    return _env_count("KEFU_WEB_WORKERS", len(os.sched_getaffinity(0)))
+    """One per CPU with Redis; one without, since the in-memory channel layer cannot
+    carry a live update from one process to a browser connected to another."""
+    cpus = len(os.sched_getaffinity(0)) if os.environ.get("REDIS_URL") else 1
+    return _env_count("KEFU_WEB_WORKERS", cpus)
 
 
 
@@ -70,7 +73,8 @@ def _add_server_options(parser: argparse.ArgumentParser, *, workers: bool) -> No
     if workers:
         parser.add_argument(
             "--workers", type=_positive, default=None,
-            help="web processes (env KEFU_WEB_WORKERS, default: one per CPU)",
+            help="web processes (env KEFU_WEB_WORKERS; default one per CPU when REDIS_URL "
+            "is set, else 1)",
         )
         parser.add_argument(
             "--threads", type=_positive, default=None,
@@ -282,6 +286,9 @@ def serve(*, host: str, port: int, workers: int = 1, threads: int | None = None,
     if pending:
         print(f"{PROG}: warning: {len(pending)} migration(s) pending; run `kefu migrate`",
               file=sys.stderr)
+    if workers > 1 and not settings.REDIS_URL:
+        print(f"{PROG}: warning: {workers} workers without REDIS_URL: live updates reach only "
+              "the browsers connected to the same process", file=sys.stderr)
     # Worker processes open their own connections; none may be inherited half-used.
     connections.close_all()
     static_route = "/" + settings.STATIC_URL.strip("/")

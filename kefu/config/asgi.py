@@ -1,21 +1,34 @@
-"""The ASGI entry point of `kefu serve`: HTTP through Django's WSGI app on a thread
-pool (kefu.core.wsgi_bridge), WebSockets for the real-time features."""
+"""The ASGI entry point of `kefu serve`.
+
+HTTP goes to Django's WSGI handler on a thread pool (kefu.core.wsgi_bridge: one hop per
+request, persistent database connections); WebSockets go to the Channels consumers of
+kefu.realtime.routing with the Django session as their user.
+"""
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.config.settings")
 
+from django.core.wsgi import get_wsgi_application  # noqa: E402  (sets Django up first)
+
+wsgi_application = get_wsgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from kefu.core.wsgi_bridge import WsgiBridge  # noqa: E402
+from kefu.realtime.routing import websocket_urlpatterns  # noqa: E402
 
-http = WsgiBridge(get_wsgi_application(), threads=settings.KEFU_WEB_THREADS)
+http = WsgiBridge(wsgi_application, threads=settings.KEFU_WEB_THREADS)
+websocket = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 
 
 async def application(scope, receive, send):
     if scope["type"] == "http":
         await http(scope, receive, send)
+    elif scope["type"] == "websocket":
+        await websocket(scope, receive, send)
     elif scope["type"] == "lifespan":
         while True:
             message = await receive()
@@ -24,5 +37,3 @@ async def application(scope, receive, send):
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    else:  # WebSockets arrive with the live features
-        await send({"type": "websocket.close", "code": 1000})

@@ -51,10 +51,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
+    "axes",
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.macros",
+    "kefu.realtime",
+    "kefu.workspace",
+    "kefu.portal",
+    "kefu.channels",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +73,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failed logins (django-axes): per user name and address.
+AXES_FAILURE_LIMIT = env_int("KEFU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("KEFU_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Flash messages live in the session, not in a cookie: the admin shows a new API token
+# once through a message, and a token must never travel in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "workspace:login"
 
 ROOT_URLCONF = "kefu.config.urls"
 WSGI_APPLICATION = "kefu.config.wsgi.application"
@@ -75,7 +103,7 @@ ASGI_APPLICATION = "kefu.config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates"],  # kefu/templates: the shared layouts
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -150,6 +178,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # kefu/static: vendored htmx, kefu.css, the chat widget
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -172,6 +201,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KEFU_TICKET_NUMBER_OFFSET = 10_000
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# Real time (Django Channels): in-memory within one process by default; Redis when
+# REDIS_URL is set, which several web processes need to reach each other's sockets.
+REDIS_URL = env_str("REDIS_URL")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+
+# Customer portal: one-time sign-in links and web-form rate limits (fixed windows).
+KEFU_PORTAL_LINK_MINUTES = env_int("KEFU_PORTAL_LINK_MINUTES", 15)
+KEFU_PORTAL_LINK_LIMIT_PER_EMAIL = env_int("KEFU_PORTAL_LINK_LIMIT_PER_EMAIL", 5)
+KEFU_PORTAL_LINK_LIMIT_PER_IP = env_int("KEFU_PORTAL_LINK_LIMIT_PER_IP", 20)
+KEFU_PORTAL_FORM_LIMIT_PER_EMAIL = env_int("KEFU_PORTAL_FORM_LIMIT_PER_EMAIL", 5)
+KEFU_PORTAL_FORM_LIMIT_PER_IP = env_int("KEFU_PORTAL_FORM_LIMIT_PER_IP", 20)
+KEFU_PORTAL_RATE_WINDOW_SECONDS = env_int("KEFU_PORTAL_RATE_WINDOW_SECONDS", 3600)
+KEFU_PORTAL_MAX_FILES = env_int("KEFU_PORTAL_MAX_FILES", 3)
+
+# Mail leaves through SMTP when configured; the demo prints it (magic links) instead.
+EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("KEFU_DEFAULT_FROM_EMAIL", "support@demo.kefu.local")
 
 LOGGING = {
     "version": 1,
