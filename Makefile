@@ -39,15 +39,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-# The end-to-end tests drive Debian's chromium through Playwright (no browser download).
-# Installed here when missing and when this user may; otherwise those tests skip and say so.
+# The end-to-end tests drive Debian's chromium through Playwright (no browser download),
+# with a CJK font so screenshots show Chinese. Installed here when missing and when this
+# user may; otherwise those tests skip and say so.
 CHROMIUM ?= /usr/bin/chromium
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+	@if [ -x "$(CHROMIUM)" ] && [ -f "$(CJK_FONT)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian's chromium for the end-to-end tests"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null) \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null \
+		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null) \
 		|| echo "warning: could not install chromium; end-to-end tests will be skipped"; \
 	else \
 		echo "warning: $(CHROMIUM) missing (apt-get install chromium); end-to-end tests will be skipped"; \

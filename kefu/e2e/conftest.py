@@ -59,7 +59,12 @@ class KefuServer:
 
     def python(self, code: str) -> str:
         """Run ``code`` in Django on the server's database; returns what it printed."""
-        return self.kefu("manage", "shell", "-c", code)
+        return self.kefu("manage", "shell", "--no-imports", "-c", code)
+
+    def python_json(self, code: str):
+        """Run ``code``, which prints one JSON document last; returns it parsed."""
+        lines = [line for line in self.python(code).splitlines() if line.strip()]
+        return json.loads(lines[-1])
 
     def start(self) -> None:
         self.kefu("demo", "--no-serve")
