@@ -87,6 +87,7 @@ AXES_COOLOFF_TIME = env_int("KEFU_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "kefu.workspace.auth_views.lockout_response"  # the translated page
 
 # Flash messages live in the session, not in a cookie: the admin shows a new API token
 # once through a message, and a token must never travel in a cookie.
