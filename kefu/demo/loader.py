@@ -26,6 +26,7 @@ from kefu.customers.choices import Gender, Tier
 from kefu.customers.models import Customer, Organisation
 from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
+from kefu.macros.services import macro_create
 from kefu.tickets.choices import Channel, Priority, Status, Visibility
 from kefu.tickets.services import message_post, ticket_create
 
@@ -73,6 +74,9 @@ def demo_load(*, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> bo
                      for name, domain, tier, notes in data.ORGANISATIONS]
     customers = _customers(rng, organisations)
     _tickets(rng, now, customers, agents, teams)
+    for title, body, team in data.MACROS:
+        macro_create(actor=SYSTEM, title=title, body=body,
+                     team_id=teams[team].pk if team else None)
     return True
 
 

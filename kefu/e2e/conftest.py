@@ -155,3 +155,12 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def ticket_number(html: str) -> str:
+    """The ticket number (#10023) a confirmation page shows."""
+    import re
+
+    found = re.search(r"#(\d{5,})", html)
+    assert found, "no ticket number on the page"
+    return found.group(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kefu.e2e.conftest import screenshot
+from kefu.e2e.conftest import screenshot, ticket_number
 
 
 def _agent_signs_in(page, server) -> None:
@@ -33,7 +33,7 @@ def test_web_form_ticket_reaches_the_unassigned_view(kefu_server, new_page, tmp_
     screenshot(visitor, "portal-web-form")
     visitor.click("form button[type=submit]")
     visitor.wait_for_url(re.compile(r".*/portal/new/done/$"))
-    number = re.search(r"#(\d{5,})", visitor.content()).group(1)
+    number = ticket_number(visitor.content())
 
     agent = new_page()
     _agent_signs_in(agent, kefu_server)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from kefu.e2e.conftest import ticket_number
+
 PAYLOADS = [
     "<script>window.__xss = 'script'</script>",
     "<img src=x onerror=\"window.__xss = 'img'\">",
@@ -65,11 +67,16 @@ def test_hostile_html_never_runs(kefu_server, new_page):
     visitor.fill("textarea[name=description]", HOSTILE)
     visitor.click("form button[type=submit]")
     visitor.wait_for_url(re.compile(r".*/portal/new/done/$"))
-    form_number = re.search(r"#(\d{5,})", visitor.content()).group(1)
+    form_number = ticket_number(visitor.content())
 
     agent = new_page()
     dialogs: list[str] = []
-    agent.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    agent.on("dialog", on_dialog)
     _admin(agent, kefu_server)
     agent.goto(kefu_server.base + "/agent/views/all/")
     _assert_nothing_ran(agent, dialogs)

@@ -14,6 +14,7 @@ from kefu.customers.choices import Tier
 from kefu.customers.identities import normalise_phone
 from kefu.customers.models import Customer, CustomerIdentity
 from kefu.demo.loader import demo_load
+from kefu.macros.models import Macro
 from kefu.tickets.choices import Channel, Priority, Status, TicketType
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
@@ -77,6 +78,9 @@ def test_demo_load_creates_a_varied_consistent_organisation():
     assert not tickets.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
     assert not tickets.filter(status__in=[Status.SOLVED, Status.CLOSED], solved_at__isnull=True).exists()
     assert tickets.filter(messages__visibility="internal").exists()
+    macros = Macro.objects.all()
+    assert macros.count() >= 8 and macros.filter(team__isnull=False).exists()
+    assert all("{{customer.name}}" in m.body for m in macros)
 
     for identity in CustomerIdentity.objects.filter(kind="phone"):
         assert normalise_phone(identity.value) == identity.value

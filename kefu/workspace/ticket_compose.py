@@ -1,0 +1,96 @@
+"""Sending from the ticket page's reply box, with the collision check.
+
+The form carries the ticket's ``updated_at`` as the agent last saw it. When the ticket
+changed since (another agent replied, the customer wrote, a field changed), nothing is
+sent: the agent gets what changed and may send anyway (``confirm``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.accounts.actor import Actor
+from kefu.core.errors import DomainError, ErrorCode, ValidationFailed
+from kefu.tickets.attachments import attachment_add
+from kefu.tickets.choices import EventKind, Status, Visibility
+from kefu.tickets.models import Message, Ticket
+from kefu.tickets.selectors import message_scope, ticket_event_list
+from kefu.tickets.services import message_post
+from kefu.workspace.ticket_timeline import describe_events
+
+# Statuses offered as "set status after sending" (each still checked by the state machine).
+AFTER_SEND_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED)
+MAX_FILES = 10
+
+
+def seen_token(ticket: Ticket) -> str:
+    return ticket.updated_at.isoformat()
+
+
+def parse_seen(raw: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Collision:
+    """What happened on the ticket since the agent loaded it."""
+
+    messages: list[Message]
+    events: list[str]
+
+
+def changes_since(*, actor: Actor, ticket: Ticket, seen: dt.datetime | None) -> Collision:
+    messages = message_scope(actor=actor, ticket=ticket)
+    events = ticket_event_list(actor=actor, ticket=ticket).exclude(kind=EventKind.MESSAGE_ADDED)
+    if seen is not None:
+        messages = messages.filter(created_at__gt=seen)
+        events = events.filter(created_at__gt=seen)
+    else:  # no usable token: show only the latest activity
+        messages = messages.reverse()[:3]
+        events = events.reverse()[:3]
+    return Collision(messages=list(messages), events=[text for _e, text in describe_events(list(events))])
+
+
+def reply_send(*, actor: Actor, ticket: Ticket, body: str, visibility: str, status: str | None,
+               uploads: Sequence[UploadedFile], seen: str | None, confirm: bool) -> Message | Collision:
+    if visibility not in Visibility.values:
+        raise ValidationFailed("unknown visibility", field="visibility")
+    if status and status not in AFTER_SEND_STATUSES:
+        raise ValidationFailed("unknown status", field="status")
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(f"at most {MAX_FILES} files", field="file")
+    seen_at = parse_seen(seen)
+    # One transaction: the row lock makes the check and the send atomic against another
+    # agent's reply, and a rejected attachment also withdraws the message (nothing is
+    # published, since bus events go out on commit).
+    with transaction.atomic():
+        current = Ticket.objects.select_for_update().values_list("updated_at", flat=True).get(pk=ticket.pk)
+        if not confirm and seen_at != current:
+            return changes_since(actor=actor, ticket=ticket, seen=seen_at)
+        message = message_post(actor=actor, ticket=ticket, body=body, visibility=visibility,
+                               status=status or None)
+        for upload in uploads:
+            attachment_add(actor=actor, message=message, upload=upload)
+    return message
+
+
+def reply_error_text(error: DomainError) -> str:
+    """A translated message for the reply box; the service's own text for the rare rest."""
+    if error.code == ErrorCode.VALIDATION_ERROR and error.field == "body":
+        return _("Write a reply before sending.")
+    if error.code == ErrorCode.PAYLOAD_TOO_LARGE:
+        return _("The reply or one of the files is too large.")
+    if error.code == ErrorCode.UNSUPPORTED_MEDIA_TYPE:
+        return _("This type of file cannot be attached.")
+    if error.code == ErrorCode.INVALID_TRANSITION:
+        return _("The ticket cannot take that status now.")
+    return f"{ErrorCode(error.code).label}: {error.message}"

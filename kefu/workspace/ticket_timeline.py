@@ -1,0 +1,152 @@
+"""The ticket page's timeline: messages and history events merged in time order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kefu.accounts.actor import Actor
+from kefu.accounts.models import AgentProfile, Team
+from kefu.tickets.choices import AuthorKind, EventKind, Priority, Status, TicketType
+from kefu.tickets.models import Message, Ticket, TicketEvent
+from kefu.tickets.selectors import message_scope, ticket_event_list
+
+# "message added" duplicates the message itself; the timeline shows the message.
+HIDDEN_EVENTS = frozenset({EventKind.MESSAGE_ADDED})
+CHOICE_FIELDS: dict[str, Any] = {"status": Status, "priority": Priority, "type": TicketType}
+
+
+@dataclass
+class Entry:
+    kind: str  # "message" or "event"
+    at: dt.datetime
+    message: Message | None = None
+    text: str = ""
+    rank: int = 0  # order at equal times: creation, then messages, then other events
+    event_id: int | None = None
+
+
+def user_name(user) -> str:
+    """An agent's display name from a user with ``agent_profile`` selected (no query)."""
+    if user is None:
+        return ""
+    try:
+        profile = user.agent_profile
+    except AgentProfile.DoesNotExist:
+        profile = None
+    return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+
+
+def message_author(message: Message) -> str:
+    if message.author_kind == AuthorKind.CUSTOMER:
+        return message.author_customer.name if message.author_customer else _("Customer")
+    if message.author_user is not None:
+        return user_name(message.author_user)
+    return _("System")
+
+
+def _names(events: list[TicketEvent]) -> tuple[dict[int, str], dict[int, str]]:
+    """Agent and team names for the ids the events mention: two flat queries at most."""
+    user_ids = {e.actor_id for e in events if e.actor_id}
+    team_ids: set[int] = set()
+    for e in events:
+        if e.field == "assignee":
+            user_ids.update(v for v in (e.before, e.after) if isinstance(v, int))
+        elif e.field == "team":
+            team_ids.update(v for v in (e.before, e.after) if isinstance(v, int))
+    agents: dict[int, str] = {}
+    if user_ids:
+        for uid, display, username in AgentProfile.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "display_name", "user__username"
+        ):
+            agents[uid] = display or username
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    return agents, teams
+
+
+def _value(field: str, value: Any, agents: dict[int, str], teams: dict[int, str]) -> str:
+    if value is None or value == "" or value == []:
+        return _("(none)")
+    if field in CHOICE_FIELDS:
+        try:
+            return str(CHOICE_FIELDS[field](value).label)
+        except ValueError:
+            return str(value)
+    if field == "assignee":
+        return agents.get(value, f"#{value}")
+    if field == "team":
+        return teams.get(value, f"#{value}")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+FIELD_LABELS = {
+    "status": lambda: _("status"), "priority": lambda: _("priority"), "type": lambda: _("type"),
+    "assignee": lambda: _("assignee"), "team": lambda: _("team"), "tags": lambda: _("tags"),
+    "subject": lambda: _("subject"), "custom_fields": lambda: _("custom fields"),
+}
+
+
+def describe_event(event: TicketEvent, agents: dict[int, str], teams: dict[int, str]) -> str:
+    if event.actor_id:
+        who = agents.get(event.actor_id) or (event.actor.get_username() if event.actor else "")
+    elif event.actor_kind == AuthorKind.CUSTOMER:
+        who = _("Customer")
+    else:
+        who = _("System")
+    if event.kind == EventKind.CREATED:
+        return _("%(who)s created the ticket") % {"who": who}
+    if event.kind == EventKind.REOPENED:
+        return _("%(who)s reopened the ticket") % {"who": who}
+    if event.kind in (EventKind.STATUS_CHANGED, EventKind.FIELD_CHANGED):
+        name = event.field or "status"
+        label = FIELD_LABELS.get(name, lambda: name)()
+        return _("%(who)s changed %(field)s from %(before)s to %(after)s") % {
+            "who": who, "field": label,
+            "before": _value(name, event.before, agents, teams),
+            "after": _value(name, event.after, agents, teams),
+        }
+    if event.kind == EventKind.MERGED_INTO:
+        return _("%(who)s merged this ticket into #%(number)s") % {"who": who, "number": event.after}
+    if event.kind == EventKind.MERGED_FROM:
+        number = event.after.get("ticket") if isinstance(event.after, dict) else event.after
+        return _("%(who)s merged ticket #%(number)s into this one") % {"who": who, "number": number}
+    if event.kind == EventKind.FOLLOW_UP:
+        return _("Follow-up ticket #%(number)s was created") % {"number": event.after}
+    return f"{who}: {event.get_kind_display()}"
+
+
+def describe_events(events: list[TicketEvent]) -> list[tuple[TicketEvent, str]]:
+    agents, teams = _names(events)
+    return [(e, describe_event(e, agents, teams)) for e in events]
+
+
+def event_entries(events: list[TicketEvent]) -> list[Entry]:
+    return [
+        Entry(kind="event", at=e.created_at, text=text, event_id=e.pk,
+              rank=-1 if e.kind == EventKind.CREATED else 1)
+        for e, text in describe_events([e for e in events if e.kind not in HIDDEN_EVENTS])
+    ]
+
+
+def events_after(*, actor: Actor, ticket: Ticket, after: dt.datetime | None) -> list[Entry]:
+    """History lines newer than ``after`` (the live timeline appends them)."""
+    qs = ticket_event_list(actor=actor, ticket=ticket).exclude(kind__in=HIDDEN_EVENTS)
+    if after is not None:
+        qs = qs.filter(created_at__gt=after)
+    return event_entries(list(qs))
+
+
+def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
+    messages = list(message_scope(actor=actor, ticket=ticket))
+    entries = [Entry(kind="message", at=m.created_at, message=m) for m in messages]
+    entries += event_entries(list(ticket_event_list(actor=actor, ticket=ticket)))
+    # At equal times (a reply that also changed the status) the message comes first.
+    entries.sort(key=lambda entry: (entry.at, entry.rank))
+    return entries
