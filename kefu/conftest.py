@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from kefu.accounts.actor import SYSTEM, actor_for
@@ -38,6 +40,30 @@ def _fast_hasher_and_no_network(settings, monkeypatch, tmp_path):
 
 def on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+def in_parallel(n: int, work):
+    """Run ``work(i)`` for i < n in n threads released at once, each on its own
+    database connection; returns the results and fails on any exception."""
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results.append(work(i))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return results
 
 
 class ApiClient(Client):

@@ -206,11 +206,17 @@ NINJA_PAGINATION_PER_PAGE = 25
 # Real time (Django Channels): in-memory within one process by default; Redis when
 # REDIS_URL is set, which several web processes need to reach each other's sockets.
 REDIS_URL = env_str("REDIS_URL")
+# A socket's channel holds at most "capacity" undelivered messages; beyond that Channels
+# drops group messages silently. Every new ticket and message reaches every online
+# agent's socket, so the default (100) overflows in a burst (bench/chat_latency.py).
+CHANNEL_CAPACITY = env_int("KEFU_CHANNEL_CAPACITY", 2000)
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {"BACKEND": "channels_redis.core.RedisChannelLayer",
+         "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY}}
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer",
+              "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     )
 }
 
@@ -222,6 +228,13 @@ KEFU_PORTAL_FORM_LIMIT_PER_EMAIL = env_int("KEFU_PORTAL_FORM_LIMIT_PER_EMAIL", 5
 KEFU_PORTAL_FORM_LIMIT_PER_IP = env_int("KEFU_PORTAL_FORM_LIMIT_PER_IP", 20)
 KEFU_PORTAL_RATE_WINDOW_SECONDS = env_int("KEFU_PORTAL_RATE_WINDOW_SECONDS", 3600)
 KEFU_PORTAL_MAX_FILES = env_int("KEFU_PORTAL_MAX_FILES", 3)
+
+# Live chat: the secret host sites sign visitors' customer ids with (empty: signed
+# identities are refused), the team new chats go to (empty: the unassigned queue),
+# and the longest chat message.
+KEFU_CHAT_HMAC_SECRET = env_str("KEFU_CHAT_HMAC_SECRET", "")
+KEFU_CHAT_TEAM = env_str("KEFU_CHAT_TEAM", "")
+KEFU_CHAT_MAX_CHARS = env_int("KEFU_CHAT_MAX_CHARS", 5000)
 
 # Mail leaves through SMTP when configured; the demo prints it (magic links) instead.
 EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

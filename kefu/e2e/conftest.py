@@ -117,7 +117,10 @@ def kefu_server() -> Iterator[KefuServer]:
                 print(server.server_log())
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is started, its event loop
+# counts as running in this thread, so any asyncio.run() in a later test of the same
+# worker (Channels, the WSGI bridge) would fail. Modules end it; a launch is ~0.5 s.
+@pytest.fixture(scope="module")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         message = f"{CHROMIUM} is missing (make test installs Debian's chromium)"
@@ -164,3 +167,13 @@ def ticket_number(html: str) -> str:
     found = re.search(r"#(\d{5,})", html)
     assert found, "no ticket number on the page"
     return found.group(1)
+
+
+def sign_in_admin(page, server: KefuServer) -> None:
+    """Sign ``page`` in to the workspace as the demo admin."""
+    password = (server.data_dir / "demo_admin_password").read_text().strip()
+    page.goto(server.base + "/agent/login/")
+    page.fill("input[name=login]", "admin")
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(server.base + "/agent/")

@@ -5,16 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kefu.e2e.conftest import screenshot, ticket_number
-
-
-def _agent_signs_in(page, server) -> None:
-    password = (server.data_dir / "demo_admin_password").read_text().strip()
-    page.goto(server.base + "/agent/login/")
-    page.fill("input[name=login]", "admin")
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.base + "/agent/")
+from kefu.e2e.conftest import screenshot, sign_in_admin, ticket_number
 
 
 def test_web_form_ticket_reaches_the_unassigned_view(kefu_server, new_page, tmp_path):
@@ -36,7 +27,7 @@ def test_web_form_ticket_reaches_the_unassigned_view(kefu_server, new_page, tmp_
     number = ticket_number(visitor.content())
 
     agent = new_page()
-    _agent_signs_in(agent, kefu_server)
+    sign_in_admin(agent, kefu_server)
     agent.goto(kefu_server.base + "/agent/views/unassigned/")
     row = agent.locator("tr", has_text="发票抬头开错了")
     assert row.count() == 1 and f"#{number}" in row.inner_text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from kefu.e2e.conftest import ticket_number
+from kefu.e2e.conftest import sign_in_admin, ticket_number
 
 PAYLOADS = [
     "<script>window.__xss = 'script'</script>",
@@ -45,15 +45,6 @@ def _assert_nothing_ran(page, dialogs: list[str]) -> None:
     assert dialogs == []
 
 
-def _admin(page, server) -> None:
-    password = (server.data_dir / "demo_admin_password").read_text().strip()
-    page.goto(server.base + "/agent/login/")
-    page.fill("input[name=login]", "admin")
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(server.base + "/agent/")
-
-
 def test_hostile_html_never_runs(kefu_server, new_page):
     email_ticket = kefu_server.python_json(EMAIL_TICKET % {
         "subject": json.dumps("发票问题 " + PAYLOADS[1]), "html": json.dumps(HOSTILE)})["ticket"]
@@ -77,7 +68,7 @@ def test_hostile_html_never_runs(kefu_server, new_page):
         dialog.dismiss()
 
     agent.on("dialog", on_dialog)
-    _admin(agent, kefu_server)
+    sign_in_admin(agent, kefu_server)
     agent.goto(kefu_server.base + "/agent/views/all/")
     _assert_nothing_ran(agent, dialogs)
     for ticket_url in (f"/agent/tickets/{email_ticket}/",):
@@ -89,3 +80,39 @@ def test_hostile_html_never_runs(kefu_server, new_page):
     agent.wait_for_url(re.compile(r".*/agent/tickets/\d+/$"))
     assert form_number in agent.content()
     _assert_nothing_ran(agent, dialogs)
+
+
+def test_hostile_chat_messages_never_run(kefu_server, new_page):
+    kefu_server.python(
+        'from kefu.accounts.models import AgentProfile\n'
+        'AgentProfile.objects.filter(user__username="admin").update(availability="online")')
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    visitor = new_page()
+    visitor.on("dialog", on_dialog)
+    visitor.goto(kefu_server.base + "/chat/demo/")
+    widget = visitor.locator("kefu-chat")
+    widget.locator(".b").click()
+    widget.locator(".pre input[name=name]").fill("<img src=x onerror=\"window.__xss='chatname'\">")
+    widget.locator(".pre button.s").click()
+    widget.locator(".c textarea").fill("聊天 " + HOSTILE)
+    widget.locator(".c button.s").click()
+    widget.locator(".m.v:not(.q)").wait_for()
+
+    agent = new_page()
+    agent.on("dialog", on_dialog)
+    sign_in_admin(agent, kefu_server)
+    agent.goto(kefu_server.base + "/agent/views/chats/")
+    _assert_nothing_ran(agent, dialogs)
+    agent.locator("a[data-open]", has_text="聊天").first.click()
+    agent.locator("#timeline", has_text="window.__xss").first.wait_for()  # shown as text
+    _assert_nothing_ran(agent, dialogs)
+    agent.fill("#reply-body", "回复 " + HOSTILE)
+    agent.click("#reply-form button[type=submit]")
+    widget.locator(".m.a", has_text="回复").wait_for()
+    _assert_nothing_ran(visitor, dialogs)
+    assert "<script>" in widget.locator(".m.a").last.text_content()  # text, not markup

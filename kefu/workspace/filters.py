@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.actor import Actor
@@ -30,7 +30,8 @@ MULTI_FIELDS = {
     "tier": Tier.values,
     "channel": Channel.values,
 }
-FILTER_KEYS = (*MULTI_FIELDS, "tag", "team", "assignee")
+FILTER_KEYS = (*MULTI_FIELDS, "tag", "team", "assignee", "awaiting_reply")
+TRUE_WORDS = (True, "1", "true", "True", "on")
 
 
 @dataclass
@@ -42,6 +43,8 @@ class ViewFilters:
     tag: str = ""
     team: int | str | None = None  # a team id or MY_TEAMS
     assignee: int | str | None = None  # a user id, ME or NOBODY
+    # The customer wrote last: their latest message has no agent reply after it.
+    awaiting_reply: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ViewFilters:
@@ -60,11 +63,12 @@ class ViewFilters:
         values["tag"] = " ".join(tag.split())[:64] if isinstance(tag, str) else ""
         values["team"] = _id_or(data.get("team"), (MY_TEAMS,))
         values["assignee"] = _id_or(data.get("assignee"), (ME, NOBODY))
+        values["awaiting_reply"] = data.get("awaiting_reply") in TRUE_WORDS
         return cls(**values)
 
     def as_json(self) -> dict[str, Any]:
         """The stored form: only the keys that filter something."""
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "", [])}
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "", [], False)}
 
     def merged(self, other: ViewFilters) -> ViewFilters:
         """``self`` with every key that ``other`` sets replaced by ``other``'s value."""
@@ -98,6 +102,10 @@ class ViewFilters:
             q &= Q(assignee__isnull=True)
         elif isinstance(self.assignee, int):
             q &= Q(assignee_id=self.assignee)
+        if self.awaiting_reply:
+            q &= Q(last_customer_message_at__isnull=False) & (
+                Q(last_agent_message_at__isnull=True)
+                | Q(last_agent_message_at__lt=F("last_customer_message_at")))
         return q
 
 
@@ -131,6 +139,10 @@ BUILTIN_VIEWS: dict[str, BuiltinView] = {v.key: v for v in (
                 ViewFilters(assignee=ME, status=[str(Status.NEW), str(Status.OPEN)])),
     BuiltinView("unassigned", _("Unassigned"), ViewFilters(assignee=NOBODY, status=_ACTIVE)),
     BuiltinView("team", _("My teams"), ViewFilters(team=MY_TEAMS, status=_ACTIVE)),
+    # Live chats whose customer waits for an agent (the first-reply target is 1 minute).
+    BuiltinView("chats", _("Chats waiting"),
+                ViewFilters(channel=[str(Channel.CHAT)], awaiting_reply=True,
+                            status=[str(Status.NEW), str(Status.OPEN)])),
     BuiltinView("pending", _("Awaiting customer reply"), ViewFilters(status=[str(Status.PENDING)])),
     BuiltinView("sla", _("SLA at risk"), ViewFilters(), placeholder=True),
     BuiltinView("vip", _("VIP"), ViewFilters(tier=[str(Tier.GOLD), str(Tier.PLATINUM)], status=_ACTIVE)),

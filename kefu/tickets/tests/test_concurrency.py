@@ -1,12 +1,9 @@
 """Parallel writers on PostgreSQL: real connections, one per thread."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from kefu.accounts.actor import SYSTEM
-from kefu.conftest import on_postgres
+from kefu.conftest import in_parallel, on_postgres
 from kefu.customers.models import Customer
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import requester_resolve, ticket_create
@@ -18,28 +15,6 @@ pytestmark = [
 ]
 
 
-def _in_parallel(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    return results
-
-
 def test_parallel_creates_never_share_a_number(cast):
     def create(i):
         return [
@@ -48,7 +23,7 @@ def test_parallel_creates_never_share_a_number(cast):
             for j in range(25)
         ]
 
-    numbers = [n for batch in _in_parallel(4, create) for n in batch]
+    numbers = [n for batch in in_parallel(4, create) for n in batch]
     assert len(numbers) == 100
     assert len(set(numbers)) == 100
     assert Ticket.objects.count() == 100
@@ -61,7 +36,7 @@ def test_same_external_id_at_once_creates_one_ticket(cast):
                                         external_id="crm-race-1")
         return ticket.pk, created
 
-    results = _in_parallel(8, create)
+    results = in_parallel(8, create)
     assert len({pk for pk, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert Ticket.objects.filter(external_id="crm-race-1").count() == 1
@@ -71,6 +46,6 @@ def test_same_new_customer_at_once_is_created_once(cast):
     def resolve(i):
         return requester_resolve(actor=SYSTEM, name="新客户", email="race@example.com").pk
 
-    ids = _in_parallel(8, resolve)
+    ids = in_parallel(8, resolve)
     assert len(set(ids)) == 1
     assert Customer.objects.filter(identities__value="race@example.com").count() == 1

@@ -188,7 +188,7 @@ def test_agent_without_team_sees_only_assigned(cast, queue, web):
 
     loner = agent_create(username="loner", display_name="独行客服")
     counts = view_counts(actor=cast.actor(loner), saved=[])
-    assert counts == {"mine": 0, "unassigned": 0, "team": 0, "pending": 0, "sla": 0,
+    assert counts == {"mine": 0, "unassigned": 0, "team": 0, "chats": 0, "pending": 0, "sla": 0,
                       "vip": 0, "all": 0}
     response = web(loner).get("/agent/views/team/")
     assert response.status_code == 200 and not listed(response.content.decode(), queue)
