@@ -13,6 +13,7 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402  (sets Django up
 
 wsgi_application = get_wsgi_application()
 
+from asgiref.sync import SyncToAsync  # noqa: E402
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -20,7 +21,14 @@ from django.conf import settings  # noqa: E402
 from kefu.core.wsgi_bridge import WsgiBridge  # noqa: E402
 from kefu.realtime.routing import websocket_urlpatterns  # noqa: E402
 
-http = WsgiBridge(wsgi_application, threads=settings.KEFU_WEB_THREADS)
+# With one request thread (SQLite), HTTP runs on the thread that also runs the
+# WebSocket consumers' database calls (asgiref's thread-sensitive executor): one
+# writer thread per process, so no write sleeps in SQLite's busy handler waiting for
+# another thread's transaction (bench/chat_latency.py measures the difference).
+http = WsgiBridge(
+    wsgi_application, threads=settings.KEFU_WEB_THREADS,
+    executor=SyncToAsync.single_thread_executor if settings.KEFU_WEB_THREADS == 1 else None,
+)
 websocket = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 
 

@@ -81,11 +81,14 @@ def _next_chunk(iterator: Iterator[bytes]) -> bytes | None:
 
 
 class WsgiBridge:
-    """An ASGI application (HTTP only) running ``wsgi_app`` on ``threads`` pool threads."""
+    """An ASGI application (HTTP only) running ``wsgi_app`` on ``threads`` pool threads,
+    or on ``executor`` when one is given (shared with other sync work of the process)."""
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], *, threads: int = 4):
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], *, threads: int = 4,
+                 executor: ThreadPoolExecutor | None = None):
         self.wsgi_app = wsgi_app
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kefu-wsgi")
+        self.pool = executor or ThreadPoolExecutor(max_workers=threads,
+                                                   thread_name_prefix="kefu-wsgi")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -12,6 +12,7 @@ the ticket answers once, so it works the same over the in-memory and the Redis l
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -67,12 +68,15 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.watching: set[int] = set()
+        self.pending: dict[int, asyncio.Task[None]] = {}
         await self.channel_layer.group_add(AGENTS, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "watching"):
             return
+        for task in self.pending.values():
+            task.cancel()
         for ticket_id in list(self.watching):
             await self._unwatch(ticket_id)
         await self.channel_layer.group_discard(AGENTS, self.channel_name)
@@ -83,15 +87,27 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         op, ticket_id = content.get("op"), content.get("ticket_id")
         if not isinstance(ticket_id, int):
             return
-        if op == "watch" and ticket_id not in self.watching:
+        if op == "watch" and ticket_id not in self.watching and ticket_id not in self.pending:
+            # The permission check reads the database: in a task, so the events queued
+            # for this socket keep flowing while it waits for a database thread.
+            self.pending[ticket_id] = asyncio.create_task(self._watch(ticket_id))
+        elif op == "unwatch":
+            pending = self.pending.pop(ticket_id, None)
+            if pending is not None:
+                pending.cancel()
+            if ticket_id in self.watching:
+                await self._unwatch(ticket_id)
+        elif op == "typing" and ticket_id in self.watching:
+            await self._presence(ticket_id, "replying" if content.get("on") else "viewing")
+
+    async def _watch(self, ticket_id: int) -> None:
+        try:
             if await _may_see(self.actor, ticket_id):
                 self.watching.add(ticket_id)
                 await self.channel_layer.group_add(ticket_group(ticket_id), self.channel_name)
                 await self._presence(ticket_id, "viewing", reply_wanted=True)
-        elif op == "unwatch" and ticket_id in self.watching:
-            await self._unwatch(ticket_id)
-        elif op == "typing" and ticket_id in self.watching:
-            await self._presence(ticket_id, "replying" if content.get("on") else "viewing")
+        finally:
+            self.pending.pop(ticket_id, None)
 
     async def _unwatch(self, ticket_id: int) -> None:
         self.watching.discard(ticket_id)
