@@ -13,6 +13,7 @@ SHORTCUTS = [
         (("/",), _("Search subjects")),
     ]),
     (_("Ticket page"), [
+        (("j", "k"), _("Next / previous ticket of the list you came from")),
         (("r",), _("Reply to the customer")),
         (("n",), _("Write an internal note")),
         (("a",), _("Assign to me")),

@@ -90,5 +90,19 @@ def test_keyboard_and_live_counts(kefu_server, new_page, lead):  # noqa: F811
     # Enter opens the ticket under the cursor.
     page.keyboard.press("j")
     href = page.get_attribute("tr.cursor a[data-open]", "href")
+    hrefs = page.eval_on_selector_all("tr[data-ticket-row] a[data-open]",
+                                      "links => links.map(a => a.getAttribute('href'))")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(base + href) + "$"))
+
+    # On the ticket page j goes to the next ticket of that list (back to the list after
+    # the last one), k to the previous.
+    at = hrefs.index(href)
+    page.wait_for_selector("[data-ticket-page]")
+    page.keyboard.press("j")
+    following = hrefs[at + 1] if at + 1 < len(hrefs) else "/agent/views/unassigned/"
+    page.wait_for_url(re.compile(re.escape(base + following) + "$"))
+    if at + 1 < len(hrefs):
+        page.wait_for_selector("[data-ticket-page]")
+        page.keyboard.press("k")
+        page.wait_for_url(re.compile(re.escape(base + href) + "$"))

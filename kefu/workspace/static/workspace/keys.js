@@ -4,6 +4,9 @@
  *   Enter   open the row's ticket      /      focus the subject search
  *   ?       shortcut help (Esc closes) — the ticket page adds r, n, a, s itself.
  *
+ * Opening a ticket from a list remembers the list's order (sessionStorage
+ * "kefu:queue"), so j / k on the ticket page go to the next / previous ticket of it.
+ *
  * Nothing fires while typing in a field or with Ctrl/Alt/Meta held. The cursor row and
  * the selection survive the live refresh of the list (htmx swaps the list partial).
  */
@@ -44,6 +47,16 @@
     var all = document.querySelector("[data-select-all]");
     if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
   }
+  function rememberQueue() {
+    var links = document.querySelectorAll("tr[data-ticket-row] a[data-open]");
+    if (!links.length) return;
+    try {
+      sessionStorage.setItem("kefu:queue", JSON.stringify({
+        list: location.pathname + location.search,
+        tickets: Array.prototype.map.call(links, function (a) { return a.pathname; })
+      }));
+    } catch (err) { /* storage off: j / k on the ticket page go back to the list */ }
+  }
   function help() { return document.getElementById("ws-help"); }
   function openHelp() { var d = help(); if (d && !d.open) d.showModal(); }
 
@@ -76,7 +89,7 @@
         row = current();
         if (!row) return;
         var link = row.querySelector("a[data-open]");
-        if (link) window.location.href = link.href; break;
+        if (link) { rememberQueue(); window.location.href = link.href; } break;
       case "/":
         var search = document.getElementById("ws-search");
         if (!search) return;
@@ -95,6 +108,7 @@
   });
   document.addEventListener("click", function (e) {
     if (e.target.closest("[data-help-open]")) openHelp();
+    if (e.target.closest("tr[data-ticket-row] a[data-open]")) rememberQueue();
     var row = e.target.closest("tr[data-ticket-row]");
     if (row && !e.target.closest("a, input")) setCursor(row);
   });

@@ -213,10 +213,22 @@
     });
   }
 
+  // The list this ticket was opened from (keys.js remembers it): j / k walk it.
+  function goQueue(step) {
+    var queue = null;
+    try { queue = JSON.parse(sessionStorage.getItem("kefu:queue") || "null"); } catch (err) { queue = null; }
+    if (!queue || !queue.tickets) { window.location.href = root.dataset.homeUrl; return; }
+    var at = queue.tickets.indexOf(location.pathname);
+    var next = at < 0 ? null : queue.tickets[at + step];
+    window.location.href = next || queue.list;
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.altKey || e.metaKey || isField(e.target)) return;
     if (document.querySelector("dialog[open]")) return; // the help overlay is open
     switch (e.key) {
+      case "j": goQueue(1); break;
+      case "k": goQueue(-1); break;
       case "r": setMode("public"); body.focus(); break;
       case "n": setMode("internal"); body.focus(); break;
       case "a": setProperty("assignee_id", "me"); break;
