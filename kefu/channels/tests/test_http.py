@@ -11,6 +11,7 @@ from django.test import Client
 from kefu.channels.models import Chat
 from kefu.channels.selectors import OFFLINE_TAG
 from kefu.tickets.models import Ticket
+from kefu.tickets.services import message_post
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,30 @@ def test_offline_form_is_rate_limited_per_address(db):
     statuses = [_offline(data, REMOTE_ADDR="10.0.0.9").status_code for _ in range(11)]
     assert statuses[:10] == [201] * 10 and statuses[10] == 429
     assert _offline(data, REMOTE_ADDR="10.0.0.10").status_code == 201
+
+
+def test_agent_reply_to_an_offline_message_is_emailed(cast, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _offline({"name": "王五", "email": "wang@example.com", "message": "明天能发货吗？"})
+    ticket = Ticket.objects.get(number=response.json()["ticket"])
+    assert mailoutbox == []  # the customer's own message is not mailed back
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(actor=cast.actor(cast.admin), ticket=ticket, body="内部：查一下库存",
+                     visibility="internal")
+        message_post(actor=cast.actor(cast.admin), ticket=ticket, body="您好，明天上午发货。")
+    assert len(mailoutbox) == 1  # the public reply only, never the note
+    mail = mailoutbox[0]
+    assert mail.to == ["wang@example.com"] and mail.body == "您好，明天上午发货。"
+    assert f"#{ticket.number}" in mail.subject and "明天能发货吗" in mail.subject
+
+
+def test_replies_to_live_chats_are_not_emailed(cast, mailoutbox, django_capture_on_commit_callbacks):
+    from kefu.channels.services import chat_send, visitor_hello
+
+    hello = visitor_hello(token=None, identity={"name": "赵六", "email": "zhao@example.com"})
+    sent = chat_send(visitor_id=hello.visitor.pk, client_id="c1", body="在吗？")
+    ticket = Ticket.objects.get(pk=sent.ticket_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(actor=cast.actor(cast.admin), ticket=ticket, body="在的，请讲。")
+    assert mailoutbox == []
