@@ -8,7 +8,8 @@
    sockets; each visitor, ``--messages`` times: sends a message (op "send"), waits for
    its ack, waits until the agent socket has seen it (the "created" queue event for the
    chat's first message, then "ticket.message" events with the message id of the watched
-   ticket), then the agent answers through the REST API (``POST
+   ticket, and what was posted before the "watching" answer arrived, as the ticket page
+   catches up), then the agent answers through the REST API (``POST
    /api/v1/tickets/<id>/messages`` with the token, ``--agents`` requests at a time) and
    the visitor waits for that reply on its socket;
 4. prints p50/p95/p99 of visitor→agent-visible, agent-reply→visitor (from the start of
@@ -155,10 +156,10 @@ class AgentSide:
         return await asyncio.get_running_loop().run_in_executor(
             self.pool, self._rest, method, path, body)
 
-    async def _first_message(self, ticket_id: int, at: float) -> None:
-        # A new chat announces its ticket, not its message: one read maps the two (this
-        # read is not on the timed path: ``at`` is when the queue event arrived).
-        page = await self.rest("GET", f"/api/v1/tickets/{ticket_id}/messages?limit=1")
+    async def _messages(self, ticket_id: int, at: float, limit: int) -> None:
+        # Events name tickets, not messages (a new chat, a granted watch): one read maps
+        # them (not on the timed path: ``at`` is when the event arrived).
+        page = await self.rest("GET", f"/api/v1/tickets/{ticket_id}/messages?limit={limit}")
         for message in page["items"]:
             self._seen(message["id"], ticket_id, at)
 
@@ -170,7 +171,11 @@ class AgentSide:
             kind = event.get("event")
             if kind == "queue.changed" and event.get("kind") == "created":
                 await ws.send(json.dumps({"op": "watch", "ticket_id": event["ticket_id"]}))
-                asyncio.create_task(self._first_message(event["ticket_id"], at))
+                asyncio.create_task(self._messages(event["ticket_id"], at, 1))
+            elif kind == "watching":
+                # Pushes for the ticket flow from here; what came before is read (as the
+                # ticket page does), so a message sent during the watch is not missed.
+                asyncio.create_task(self._messages(event["ticket_id"], at, 100))
             elif kind == "ticket.message":
                 self._seen(event["message_id"], event["ticket_id"], at)
 

@@ -4,7 +4,8 @@ Client -> server (JSON): {"op": "watch", "ticket_id": N} when a ticket page open
 {"op": "unwatch", "ticket_id": N}, {"op": "typing", "ticket_id": N, "on": bool}.
 Server -> client: {"event": "queue.changed", "ticket_id", "kind"},
 {"event": "ticket.message", "ticket_id", "message_id"}, {"event": "ticket.changed", ...},
-{"event": "presence", "ticket_id", "user_id", "name", "state": "viewing"|"replying"|"left"}.
+{"event": "presence", "ticket_id", "user_id", "name", "state": "viewing"|"replying"|"left"},
+{"event": "watching", "ticket_id"} once a watch is granted (the client catches up then).
 
 Presence keeps no server state: a newcomer announces itself and everyone already on
 the ticket answers once, so it works the same over the in-memory and the Redis layer.
@@ -105,6 +106,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             if await _may_see(self.actor, ticket_id):
                 self.watching.add(ticket_id)
                 await self.channel_layer.group_add(ticket_group(ticket_id), self.channel_name)
+                # From here on every new message is pushed; the page fetches what came
+                # between its render (or a lost connection) and now.
+                await self.send_json({"event": "watching", "ticket_id": ticket_id})
                 await self._presence(ticket_id, "viewing", reply_wanted=True)
         finally:
             self.pending.pop(ticket_id, None)

@@ -143,6 +143,12 @@ def events_after(*, actor: Actor, ticket: Ticket, after: dt.datetime | None) -> 
     return event_entries(list(qs))
 
 
+def messages_after(*, actor: Actor, ticket: Ticket, after_id: int, limit: int = 100) -> list[Entry]:
+    """Messages with an id above ``after_id`` (what a socket that was away missed)."""
+    qs = message_scope(actor=actor, ticket=ticket).filter(pk__gt=after_id).order_by("pk")
+    return [Entry(kind="message", at=m.created_at, message=m) for m in qs[:limit]]
+
+
 def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
     messages = list(message_scope(actor=actor, ticket=ticket))
     entries = [Entry(kind="message", at=m.created_at, message=m) for m in messages]

@@ -7,6 +7,7 @@ from kefu.workspace import ticket_views as v
 urlpatterns = [
     path("<int:pk>/", v.ticket_page, name="ticket"),
     path("<int:pk>/reply/", v.ticket_reply, name="ticket_reply"),
+    path("<int:pk>/messages/", v.ticket_messages, name="ticket_messages"),
     path("<int:pk>/messages/<int:message_id>/", v.ticket_message, name="ticket_message"),
     path("<int:pk>/events/", v.ticket_events, name="ticket_events"),
     path("<int:pk>/properties/", v.ticket_properties, name="ticket_properties"),

@@ -26,7 +26,13 @@ from kefu.workspace.ticket_compose import (
 )
 from kefu.workspace.ticket_customer import customer_panel
 from kefu.workspace.ticket_properties import error_text, panel_context, property_save
-from kefu.workspace.ticket_timeline import Entry, events_after, timeline, user_name
+from kefu.workspace.ticket_timeline import (
+    Entry,
+    events_after,
+    messages_after,
+    timeline,
+    user_name,
+)
 
 T = "workspace/ticket/"
 
@@ -113,6 +119,16 @@ def ticket_message(request: HttpRequest, actor: Actor, ticket: Ticket, message_i
     return render(request, T + "_entry.html", {
         "entry": Entry(kind="message", at=message.created_at, message=message), "ticket": ticket,
     })
+
+
+@require_GET
+@staff_ticket_view
+def ticket_messages(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
+    """Messages after ``?after=<message id>``: the catch-up once the socket (re)joins."""
+    raw = request.GET.get("after", "")
+    after_id = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    entries = messages_after(actor=actor, ticket=ticket, after_id=after_id)
+    return render(request, T + "_entries.html", {"entries": entries, "ticket": ticket})
 
 
 @require_GET

@@ -59,8 +59,9 @@ async def test_watching_a_ticket_the_agent_may_not_see_joins_nothing(cast, make_
     assert (await outsider.connect())[0] and (await insider.connect())[0]
     await outsider.send_json_to({"op": "watch", "ticket_id": ticket.pk})
     await insider.send_json_to({"op": "watch", "ticket_id": ticket.pk})
-    # The insider is alone on the ticket: nobody answers its presence, and the
-    # outsider, refused, never announced itself.
+    # The insider is told it is watching, and is alone on the ticket: nobody answers its
+    # presence; the outsider, refused, never announced itself and is told nothing.
+    assert await insider.receive_json_from() == {"event": "watching", "ticket_id": ticket.pk}
     assert await insider.receive_nothing(timeout=0.3)
     assert await outsider.receive_nothing(timeout=0.3)
     await outsider.disconnect()

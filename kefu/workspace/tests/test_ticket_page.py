@@ -125,3 +125,23 @@ def test_events_partial_returns_newer_history_lines(cast, make_ticket):
     outsider = Client()
     outsider.force_login(cast.agent_b)
     assert outsider.get(url).status_code == 404
+
+
+def test_messages_partial_returns_what_came_after_a_message(cast, make_ticket):
+    ticket = make_ticket(team=cast.team_a)
+    first = ticket.messages.get()
+    note = message_post(actor=cast.actor(cast.agent_a2), ticket=ticket, body="内部：先查库存",
+                        visibility="internal")
+    reply = message_post(actor=cast.actor(cast.agent_a2), ticket=ticket, body="您好，明天发货。")
+    client = Client()
+    client.force_login(cast.agent_a)
+    url = reverse("workspace:ticket_messages", args=[ticket.pk])
+    html = client.get(url, {"after": first.pk}).content.decode()
+    assert f'data-message-id="{note.pk}"' in html and f'data-message-id="{reply.pk}"' in html
+    assert f'data-message-id="{first.pk}"' not in html
+    html = client.get(url, {"after": reply.pk}).content.decode()
+    assert "data-message-id" not in html
+    assert client.get(url, {"after": "junk"}).status_code == 200  # junk means "from the start"
+    outsider = Client()
+    outsider.force_login(cast.agent_b)
+    assert outsider.get(url).status_code == 404

@@ -76,6 +76,7 @@ async def test_outsider_cannot_watch(cast, make_ticket, memory_layer):
         await a.send_json_to({"op": "watch", "ticket_id": ticket.pk})
         await b.send_json_to({"op": "watch", "ticket_id": ticket.pk})
         await b.send_json_to({"op": "typing", "ticket_id": ticket.pk, "on": True})
+        assert await a.receive_json_from() == {"event": "watching", "ticket_id": ticket.pk}
         assert await a.receive_nothing(timeout=0.3)
     finally:
         await a.disconnect()

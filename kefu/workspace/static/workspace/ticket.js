@@ -5,6 +5,8 @@
  *   - while typing in the reply box: {"op": "typing", "on": true} (once per burst),
  *     {"op": "typing", "on": false} after 5 s idle or on send
  *   - {"event": "presence"} -> "张三 正在查看 / 正在回复" chips ("left" removes the chip)
+ *   - {"event": "watching"} (joined, also after a reconnect) -> fetch the messages and
+ *     history lines newer than the last shown: nothing posted meanwhile is missed
  *   - {"event": "ticket.message"} -> fetch the message partial and append it (once per id)
  *   - {"event": "ticket.changed"} -> refresh the properties panel; when the ticket's
  *     updated_at differs from the reply form's token, show that the form is stale
@@ -99,6 +101,16 @@
     });
   }
 
+  function catchUp() {
+    var last = 0;
+    timelineEl.querySelectorAll("[data-message-id]").forEach(function (el) {
+      last = Math.max(last, parseInt(el.dataset.messageId, 10) || 0);
+    });
+    htmx.ajax("GET", root.dataset.messagesUrl + "?after=" + last, { target: "#timeline", swap: "beforeend" })
+      .then(function () { dedupe(); scrollToEnd(); });
+    fetchEvents();
+  }
+
   function seenInput() { return document.getElementById("reply-seen"); }
 
   function refreshProperties() {
@@ -134,6 +146,8 @@
       if (msg.state === "left") delete people[msg.user_id];
       else people[msg.user_id] = { name: msg.name, state: msg.state };
       renderPresence();
+    } else if (msg.event === "watching") {
+      catchUp();
     } else if (msg.event === "ticket.message") {
       fetchMessage(msg.message_id);
       refreshProperties(); // a reply may have changed the status
