@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="", help="a label for the token")
     create.set_defaults(handler=cmd_token_create)
 
+    worker = sub.add_parser("worker", help="run background jobs and the periodic schedule")
+    worker.add_argument("args", nargs=argparse.REMAINDER,
+                        help="--once, --poll SECONDS, --lease SECONDS")
+    worker.set_defaults(handler=cmd_worker)
+
     check = sub.add_parser("check", help="system checks, database connection and migrations")
     check.set_defaults(handler=cmd_check)
 
@@ -132,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Commands whose arguments all belong to Django (``kefu migrate --plan``); argparse
 # only lists them in --help, it would reject an option in first position.
 PASSTHROUGH = {"migrate": "cmd_migrate", "createsuperuser": "cmd_createsuperuser",
-               "manage": "cmd_manage"}
+               "manage": "cmd_manage", "worker": "cmd_worker"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,6 +199,12 @@ def _setup_django() -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     return _execute(["migrate", *args.args])
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from kefu.jobs.worker import main as worker_main
+
+    return worker_main(args.args)
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:

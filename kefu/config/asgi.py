@@ -5,6 +5,7 @@ request, persistent database connections); WebSockets go to the Channels consume
 kefu.realtime.routing with the Django session as their user.
 """
 
+import asyncio
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.config.settings")
@@ -38,10 +39,20 @@ async def application(scope, receive, send):
     elif scope["type"] == "websocket":
         await websocket(scope, receive, send)
     elif scope["type"] == "lifespan":
+        # The embedded job worker (KEFU_EMBEDDED_WORKER, on by default): a thread per
+        # web process, so `kefu serve` alone runs the schedule and the jobs.
+        embedded = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                from kefu.jobs.conf import embedded_worker_enabled
+                from kefu.jobs.worker import start_embedded_worker
+
+                if embedded_worker_enabled():
+                    embedded = start_embedded_worker()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if embedded is not None:
+                    await asyncio.to_thread(embedded.stop, 10)
                 await send({"type": "lifespan.shutdown.complete"})
                 return

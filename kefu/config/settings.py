@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
     "kefu.macros",
+    "kefu.jobs",
+    "kefu.routing",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",
@@ -228,6 +230,16 @@ KEFU_PORTAL_FORM_LIMIT_PER_EMAIL = env_int("KEFU_PORTAL_FORM_LIMIT_PER_EMAIL", 5
 KEFU_PORTAL_FORM_LIMIT_PER_IP = env_int("KEFU_PORTAL_FORM_LIMIT_PER_IP", 20)
 KEFU_PORTAL_RATE_WINDOW_SECONDS = env_int("KEFU_PORTAL_RATE_WINDOW_SECONDS", 3600)
 KEFU_PORTAL_MAX_FILES = env_int("KEFU_PORTAL_MAX_FILES", 3)
+
+# Background jobs (kefu.jobs): `kefu serve` runs a worker thread per web process unless
+# KEFU_EMBEDDED_WORKER=0 (then run `kefu worker` processes); leases bring back the jobs
+# of a worker that died; failed jobs retry with backoff.
+KEFU_EMBEDDED_WORKER = env_bool("KEFU_EMBEDDED_WORKER", True)
+KEFU_JOBS_LEASE_SECONDS = env_int("KEFU_JOBS_LEASE_SECONDS", 300)
+KEFU_JOBS_MAX_ATTEMPTS = env_int("KEFU_JOBS_MAX_ATTEMPTS", 5)
+KEFU_JOBS_RETRY_BASE_SECONDS = env_int("KEFU_JOBS_RETRY_BASE_SECONDS", 10)
+KEFU_JOBS_RETRY_MAX_SECONDS = env_int("KEFU_JOBS_RETRY_MAX_SECONDS", 3600)
+KEFU_JOBS_KEEP_DONE_DAYS = env_int("KEFU_JOBS_KEEP_DONE_DAYS", 7)
 
 # Live chat: the secret host sites sign visitors' customer ids with (empty: signed
 # identities are refused), the team new chats go to (empty: the unassigned queue),
