@@ -12,6 +12,7 @@ from django.utils import timezone
 from kefu.accounts.choices import Availability, Role
 from kefu.accounts.models import AgentProfile, ApiToken, Skill, Team
 from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.events import Event, publish
 
 TOKEN_PREFIX = "kefu_"
 
@@ -112,8 +113,13 @@ def team_create(*, name: str, lead=None, members=(), skills: list[str] | None = 
     return team
 
 
+@transaction.atomic
 def agent_set_availability(*, user, availability: Availability) -> AgentProfile:
     profile = AgentProfile.objects.get(user=user)
-    profile.availability = availability
-    profile.save(update_fields=["availability"])
+    if profile.availability != availability:
+        profile.availability = availability
+        profile.save(update_fields=["availability"])
+        team_ids = sorted({*user.teams.values_list("pk", flat=True),
+                           *user.led_teams.values_list("pk", flat=True)})
+        publish(Event.AGENT_UPDATED, user_id=user.pk, team_ids=team_ids, fields=["availability"])
     return profile

@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_UPDATED = "customer.updated"
     CUSTOMER_MERGED = "customer.merged"
+    AGENT_UPDATED = "agent.updated"  # user_id, team_ids, fields (e.g. availability)
 
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)

@@ -417,3 +417,6 @@ MACROS = (
     ("发票 · 重开", "{{customer.name}}您好，发票重开申请已提交，新的电子发票会在 2 个工作日内发送到您的邮箱。", None),
     ("账号 · 重置密码", "{{customer.name}}您好，请在登录页点击“忘记密码”，按短信验证码重置即可；如收不到验证码，请告诉我您的注册手机号后四位。", None),
 )
+
+# How each team's queue hands out new tickets.
+ROUTING = {"售前咨询": "round_robin", "售后服务": "least_loaded", "VIP 专席": "skills"}

@@ -27,6 +27,7 @@ from kefu.customers.models import Customer, Organisation
 from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
 from kefu.macros.services import macro_create
+from kefu.routing.services import team_routing_set
 from kefu.tickets.choices import Channel, Priority, Status, Visibility
 from kefu.tickets.services import message_post, ticket_create
 
@@ -77,6 +78,12 @@ def demo_load(*, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> bo
     for title, body, team in data.MACROS:
         macro_create(actor=SYSTEM, title=title, body=body,
                      team_id=teams[team].pk if team else None)
+    # Routing starts once the history is committed and its bus events have run (on-commit
+    # callbacks run in order): the demo's queues stay as loaded, new tickets of these
+    # teams go to online agents.
+    routing = {teams[team].pk: strategy for team, strategy in data.ROUTING.items()}
+    transaction.on_commit(lambda: [team_routing_set(team_id=team_id, strategy=strategy)
+                                   for team_id, strategy in routing.items()])
     return True
 
 

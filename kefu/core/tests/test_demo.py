@@ -15,6 +15,7 @@ from kefu.customers.identities import normalise_phone
 from kefu.customers.models import Customer, CustomerIdentity
 from kefu.demo.loader import demo_load
 from kefu.macros.models import Macro
+from kefu.routing.models import TeamRouting
 from kefu.tickets.choices import Channel, Priority, Status, TicketType
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
@@ -41,8 +42,12 @@ def _snapshot() -> list[tuple]:
 
 
 @pytest.mark.django_db
-def test_demo_load_creates_a_varied_consistent_organisation():
-    assert demo_load(now=NOW) is True
+def test_demo_load_creates_a_varied_consistent_organisation(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo_load(now=NOW) is True
+    # Routing was switched on after the history's bus events: the queues stay as loaded.
+    assert Ticket.objects.filter(team__isnull=False, assignee__isnull=True,
+                                 status__in=["new", "open"]).exists()
 
     customers = Customer.objects.all()
     assert customers.count() >= 30
@@ -78,6 +83,8 @@ def test_demo_load_creates_a_varied_consistent_organisation():
     assert not tickets.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
     assert not tickets.filter(status__in=[Status.SOLVED, Status.CLOSED], solved_at__isnull=True).exists()
     assert tickets.filter(messages__visibility="internal").exists()
+    assert dict(TeamRouting.objects.values_list("team__name", "strategy")) == {
+        "售前咨询": "round_robin", "售后服务": "least_loaded", "VIP 专席": "skills"}
     macros = Macro.objects.all()
     assert macros.count() >= 8 and macros.filter(team__isnull=False).exists()
     assert all("{{customer.name}}" in m.body for m in macros)

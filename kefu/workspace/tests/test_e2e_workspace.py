@@ -24,11 +24,13 @@ from django.contrib.auth import get_user_model
 from kefu.accounts.actor import SYSTEM
 from kefu.accounts.models import Team
 from kefu.customers.models import Customer
+from kefu.routing.services import team_routing_set
 from kefu.tickets.services import ticket_create
 user = get_user_model().objects.filter(led_teams__isnull=False).order_by("pk").first()
 user.set_password("{PASSWORD}")
 user.save()
 team = Team.objects.filter(lead=user).first()
+team_routing_set(team_id=team.pk, strategy="manual")  # the ticket must stay unassigned
 ticket, _ = ticket_create(actor=SYSTEM, subject="E2E 未分配工单", body="测试", channel="web",
                           requester=Customer.objects.order_by("pk").first(), team_id=team.pk)
 print(json.dumps({{"username": user.username, "ticket": ticket.pk}}))

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutingConfig(AppConfig):
+    name = "kefu.routing"
+    label = "routing"
+    verbose_name = _("routing")
+
+    def ready(self) -> None:
+        from kefu.routing import listeners  # noqa: F401 - subscribes to the event bus
