@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kefu.macros",
     "kefu.jobs",
     "kefu.routing",
+    "kefu.promises",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",

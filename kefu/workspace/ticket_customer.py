@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from kefu.accounts.actor import Actor
 from kefu.customers.models import Customer, CustomerIdentity
+from kefu.promises.models import Promise
+from kefu.promises.selectors import customer_open_promises
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import ticket_scope
 from kefu.workspace.ticket_masking import mask_identity, sees_full_contacts
@@ -54,10 +56,12 @@ class CustomerPanel:
     preferences: list[tuple[str, str]]
     birthday_in: int | None
     full_contacts: bool
+    promises: list[Promise]  # the customer's open promises, on any ticket in scope
 
 
 def customer_panel(*, actor: Actor, ticket: Ticket, today: dt.date | None = None) -> CustomerPanel:
-    """Everything the panel shows, in three flat queries (identities, tags, recent tickets)."""
+    """Everything the panel shows, in four flat queries (identities, tags, recent tickets,
+    open promises)."""
     customer = ticket.requester
     full = sees_full_contacts(actor)
     contacts = [
@@ -77,4 +81,5 @@ def customer_panel(*, actor: Actor, ticket: Ticket, today: dt.date | None = None
         preferences=sorted((str(k), str(v)) for k, v in prefs.items()),
         birthday_in=days_until_birthday(customer.birthday, today or timezone.localdate()),
         full_contacts=full,
+        promises=customer_open_promises(actor=actor, customer_id=customer.pk),
     )

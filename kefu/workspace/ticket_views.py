@@ -7,12 +7,16 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.accounts.actor import Actor, actor_for
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, ValidationFailed
 from kefu.macros.selectors import macro_get, macro_search
 from kefu.macros.services import macro_mark_used, macro_render
+from kefu.promises.models import Promise
+from kefu.promises.selectors import ticket_promises
+from kefu.promises.services import promise_create, promise_resolve
 from kefu.tickets.choices import Visibility
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import attachment_get, message_scope, ticket_get
@@ -25,6 +29,7 @@ from kefu.workspace.ticket_compose import (
     seen_token,
 )
 from kefu.workspace.ticket_customer import customer_panel
+from kefu.workspace.ticket_promises import parse_local_datetime, promise_error_text
 from kefu.workspace.ticket_properties import error_text, panel_context, property_save
 from kefu.workspace.ticket_timeline import (
     Entry,
@@ -71,6 +76,7 @@ def ticket_page(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpRespo
         "panel": customer_panel(actor=actor, ticket=ticket),
         "seen": seen_token(ticket),
         "after_send_statuses": [(s.value, s.label) for s in AFTER_SEND_STATUSES],
+        "promises": ticket_promises(actor=actor, ticket=ticket), "now": timezone.now(),
         **panel_context(actor=actor, ticket=ticket),
     })
 
@@ -153,6 +159,46 @@ def ticket_properties(request: HttpRequest, actor: Actor, ticket: Ticket) -> Htt
     fresh = ticket_get(actor=actor, pk=ticket.pk)
     # The agent's own change must not count as a collision: refresh the form's token.
     return _properties(request, actor, fresh, extra={"oob_seen": True})
+
+
+def _promises(request: HttpRequest, actor: Actor, ticket: Ticket, *, error: str = "",
+              status: int = 200) -> HttpResponse:
+    return render(request, T + "_promises.html", {
+        "ticket": ticket, "promises": ticket_promises(actor=actor, ticket=ticket),
+        "error": error, "now": timezone.now(),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_ticket_view
+def ticket_promises_view(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
+    """The promises card; POST records one (what, due as local date and time)."""
+    if request.method == "GET":
+        return _promises(request, actor, ticket)
+    due = parse_local_datetime(request.POST.get("due_at", ""))
+    try:
+        if due is None:
+            raise ValidationFailed("enter a date and time", field="due_at")
+        promise_create(actor=actor, ticket=ticket, what=request.POST.get("what", ""), due_at=due)
+    except DomainError as error:
+        return _promises(request, actor, ticket, error=promise_error_text(error),
+                         status=error.status)
+    return _promises(request, actor, ticket)
+
+
+@require_POST
+@staff_ticket_view
+def ticket_promise_resolve(request: HttpRequest, actor: Actor, ticket: Ticket,
+                           promise_id: int) -> HttpResponse:
+    promise = Promise.objects.filter(pk=promise_id, ticket=ticket).first()
+    if promise is None:
+        raise Http404("promise not found")
+    try:
+        promise_resolve(actor=actor, promise=promise, kept=request.POST.get("kept") == "1")
+    except DomainError as error:
+        return _promises(request, actor, ticket, error=promise_error_text(error),
+                         status=error.status)
+    return _promises(request, actor, ticket)
 
 
 @require_GET
