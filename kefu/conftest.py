@@ -66,6 +66,18 @@ def in_parallel(n: int, work):
     return results
 
 
+@pytest.fixture
+def web():
+    """A browser-like client signed in as ``user`` (session cookie, CSRF not enforced)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
 class ApiClient(Client):
     """A test client that speaks JSON and carries a bearer token."""
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.macros",
     "kefu.jobs",
+    "kefu.sla",
     "kefu.routing",
     "kefu.promises",
     "kefu.realtime",

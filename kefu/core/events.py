@@ -28,6 +28,8 @@ class Event(models.TextChoices):
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_UPDATED = "customer.updated"
     CUSTOMER_MERGED = "customer.merged"
+    SLA_AT_RISK = "sla.at_risk"  # ticket_id, target_id, policy_id, metric, occurred_at
+    SLA_BREACHED = "sla.breached"  # the same
     AGENT_UPDATED = "agent.updated"  # user_id, team_ids, fields (e.g. availability)
 
 

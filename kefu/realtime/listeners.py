@@ -34,3 +34,10 @@ def _ticket_merged(*, source_id: int, target_id: int, **_: object) -> None:
     for ticket_id in (source_id, target_id):
         group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "merged"})
         group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+
+
+@subscribe(Event.SLA_AT_RISK)
+@subscribe(Event.SLA_BREACHED)
+def _sla_changed(*, ticket_id: int, **_: object) -> None:
+    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "sla"})
+    group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})

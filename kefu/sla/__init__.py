@@ -1,4 +1,4 @@
-"""Service levels: business calendars (``calendar``, ``china``), and later policies and breaches.
+"""Service levels: business calendars, SLA policies, per-ticket clocks and the breach sweep.
 
 ``calendar`` and ``china`` are pure Python and import without Django settings.
 """

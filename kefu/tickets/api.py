@@ -12,6 +12,7 @@ from pydantic import Field
 
 from kefu.core.auth import request_actor
 from kefu.core.errors import NotFound
+from kefu.sla.selectors import attach_sla
 from kefu.tickets import attachments, selectors, services
 from kefu.tickets.choices import Channel, Priority, Status, TicketType
 from kefu.tickets.schemas import (
@@ -52,8 +53,15 @@ class TicketListParams(Schema):
     cursor: str | None = Field(None, max_length=200)
 
 
+def _with_sla(actor, tickets: list) -> list:
+    """Agents see each ticket's nearest SLA clock (one query a page); customers do not."""
+    if actor.is_staff_role:
+        attach_sla(tickets)
+    return tickets
+
+
 def _detail(actor, ticket) -> dict:
-    data = ticket_dict(ticket)
+    data = ticket_dict(_with_sla(actor, [ticket])[0])
     data["messages"] = [message_dict(m) for m in selectors.message_scope(actor=actor, ticket=ticket)]
     return data
 
@@ -66,7 +74,8 @@ def list_tickets(request: HttpRequest, params: Query[TicketListParams]):
         actor=request_actor(request), filters=selectors.TicketFilters(**data),
         order=order, limit=limit, cursor=cursor,
     )
-    return {"items": [ticket_dict(t) for t in page.items], "next_cursor": page.next_cursor}
+    items = _with_sla(request_actor(request), list(page.items))
+    return {"items": [ticket_dict(t) for t in items], "next_cursor": page.next_cursor}
 
 
 @router.post("", response={200: TicketOut, 201: TicketOut}, summary="Create a ticket")
@@ -86,7 +95,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn):
             **payload.model_dump(exclude={"requester"}),
         )
     ticket = selectors.ticket_get(actor=actor, pk=ticket.pk)
-    return (201 if created else 200), ticket_dict(ticket)
+    return (201 if created else 200), ticket_dict(_with_sla(actor, [ticket])[0])
 
 
 @router.get("/{int:ticket_id}", response=TicketDetailOut, summary="Get a ticket with its messages")
@@ -102,7 +111,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
     changes = payload.model_dump(exclude_unset=True)
     expected = changes.pop("expected_updated_at", None)
     services.ticket_update(actor=actor, ticket=ticket, changes=changes, expected_updated_at=expected)
-    return ticket_dict(selectors.ticket_get(actor=actor, pk=ticket_id))
+    return ticket_dict(_with_sla(actor, [selectors.ticket_get(actor=actor, pk=ticket_id)])[0])
 
 
 @router.post("/{int:ticket_id}/merge", response=TicketDetailOut,

@@ -100,6 +100,14 @@ class MessageOut(Out):
     created_at: dt.datetime
 
 
+class SlaOut(Out):
+    metric: str = Field(description="first_response, next_response or resolution")
+    state: str = Field(description="ok, at_risk (75 % of the target used) or breached")
+    due_at: dt.datetime
+    seconds_left: int = Field(description="negative once breached; frozen while paused")
+    paused: bool
+
+
 class TicketOut(Out):
     id: int
     number: int
@@ -124,6 +132,7 @@ class TicketOut(Out):
     reopened_count: int
     last_customer_message_at: dt.datetime | None
     last_agent_message_at: dt.datetime | None
+    sla: SlaOut | None = Field(None, description="the nearest due SLA clock (agents only)")
 
 
 class TicketDetailOut(TicketOut):

@@ -49,7 +49,16 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         "reopened_count": ticket.reopened_count,
         "last_customer_message_at": ticket.last_customer_message_at,
         "last_agent_message_at": ticket.last_agent_message_at,
+        "sla": _sla(getattr(ticket, "sla", None)),
     }
+
+
+def _sla(status: Any) -> dict[str, Any] | None:
+    """The nearest SLA clock the API layer attached (``kefu.sla.selectors.attach_sla``)."""
+    if status is None:
+        return None
+    return {"metric": status.metric, "state": status.state, "due_at": status.due_at,
+            "seconds_left": status.seconds_left, "paused": status.paused}
 
 
 def message_dict(message: Message) -> dict[str, Any]:

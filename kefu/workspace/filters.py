@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.actor import Actor
 from kefu.accounts.choices import Role
 from kefu.customers.choices import Tier
+from kefu.sla.selectors import sla_at_risk_q
 from kefu.tickets.choices import Channel, Priority, Status
 from kefu.tickets.models import Ticket
 from kefu.tickets.statemachine import ACTIVE_STATUSES
@@ -30,7 +31,7 @@ MULTI_FIELDS = {
     "tier": Tier.values,
     "channel": Channel.values,
 }
-FILTER_KEYS = (*MULTI_FIELDS, "tag", "team", "assignee", "awaiting_reply")
+FILTER_KEYS = (*MULTI_FIELDS, "tag", "team", "assignee", "awaiting_reply", "sla_at_risk")
 TRUE_WORDS = (True, "1", "true", "True", "on")
 
 
@@ -45,6 +46,8 @@ class ViewFilters:
     assignee: int | str | None = None  # a user id, ME or NOBODY
     # The customer wrote last: their latest message has no agent reply after it.
     awaiting_reply: bool = False
+    # A running SLA clock past 75 % of its target, or a breach not answered yet.
+    sla_at_risk: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ViewFilters:
@@ -64,6 +67,7 @@ class ViewFilters:
         values["team"] = _id_or(data.get("team"), (MY_TEAMS,))
         values["assignee"] = _id_or(data.get("assignee"), (ME, NOBODY))
         values["awaiting_reply"] = data.get("awaiting_reply") in TRUE_WORDS
+        values["sla_at_risk"] = data.get("sla_at_risk") in TRUE_WORDS
         return cls(**values)
 
     def as_json(self) -> dict[str, Any]:
@@ -106,6 +110,8 @@ class ViewFilters:
             q &= Q(last_customer_message_at__isnull=False) & (
                 Q(last_agent_message_at__isnull=True)
                 | Q(last_agent_message_at__lt=F("last_customer_message_at")))
+        if self.sla_at_risk:
+            q &= sla_at_risk_q()
         return q
 
 
@@ -127,7 +133,8 @@ class BuiltinView:
     label: Any  # a lazy translation
     filters: ViewFilters
     leads_only: bool = False
-    placeholder: bool = False  # shows no rows yet (SLA until the SLA feature exists)
+    placeholder: bool = False  # shows no rows (a view whose feature is not set up)
+    sort: str = ""  # the view's default order (the list's own default when empty)
 
     def available_to(self, actor: Actor) -> bool:
         return actor.is_staff_role and (not self.leads_only or actor.role in (Role.ADMIN, Role.LEAD))
@@ -144,7 +151,8 @@ BUILTIN_VIEWS: dict[str, BuiltinView] = {v.key: v for v in (
                 ViewFilters(channel=[str(Channel.CHAT)], awaiting_reply=True,
                             status=[str(Status.NEW), str(Status.OPEN)])),
     BuiltinView("pending", _("Awaiting customer reply"), ViewFilters(status=[str(Status.PENDING)])),
-    BuiltinView("sla", _("SLA at risk"), ViewFilters(), placeholder=True),
+    BuiltinView("sla", _("SLA at risk"), ViewFilters(sla_at_risk=True, status=_ACTIVE),
+                sort="-sla"),
     BuiltinView("vip", _("VIP"), ViewFilters(tier=[str(Tier.GOLD), str(Tier.PLATINUM)], status=_ACTIVE)),
     BuiltinView("all", _("All tickets"), ViewFilters(), leads_only=True),
 )}

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from kefu.accounts.actor import Actor
 from kefu.core.errors import NotFound
+from kefu.sla.selectors import annotate_sla_due, attach_sla
 from kefu.tickets.choices import Priority
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import attach_list_extras, ticket_scope, with_list_relations
@@ -39,6 +40,9 @@ SORTS: dict[str, tuple[str, ...]] = {
     "created": ("created_at", "id"),
     "-priority": ("-priority_rank", "-updated_at", "-id"),
     "priority": ("priority_rank", "-updated_at", "-id"),
+    # "-sla": the most urgent SLA due time first; tickets without a running clock last.
+    "-sla": ("sla_due_rank", "sla_due_at", "id"),
+    "sla": ("sla_due_rank", "-sla_due_at", "-id"),
 }
 DEFAULT_SORT = "-updated"
 
@@ -109,7 +113,12 @@ def ticket_page(*, actor: Actor, filters: ViewFilters, q: str = "", sort: str = 
         sort = DEFAULT_SORT
     if "priority" in sort:
         qs = qs.annotate(priority_rank=_PRIORITY_RANK)
+    if sort in ("sla", "-sla"):
+        qs = annotate_sla_due(qs).annotate(sla_due_rank=Case(
+            When(sla_due_at__isnull=True, then=Value(1)), default=Value(0),
+            output_field=IntegerField()))
     qs = with_list_relations(qs).order_by(*SORTS[sort])
     paginated = Paginator(qs, PAGE_SIZE).get_page(page)
     tickets = attach_list_extras(list(paginated.object_list))
+    attach_sla(tickets)
     return TicketPage(page=paginated, tickets=tickets, sort=sort)

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.actor import Actor
 from kefu.accounts.models import AgentProfile, Team
+from kefu.sla.choices import SlaEventKind
+from kefu.sla.models import SlaEvent
 from kefu.tickets.choices import AuthorKind, EventKind, Priority, Status, TicketType
 from kefu.tickets.models import Message, Ticket, TicketEvent
 from kefu.tickets.selectors import message_scope, ticket_event_list
 
+SHOWN_SLA_EVENTS = (SlaEventKind.AT_RISK, SlaEventKind.BREACHED)
 # "message added" duplicates the message itself; the timeline shows the message.
 HIDDEN_EVENTS = frozenset({EventKind.MESSAGE_ADDED})
 CHOICE_FIELDS: dict[str, Any] = {"status": Status, "priority": Priority, "type": TicketType}
@@ -26,7 +29,7 @@ class Entry:
     message: Message | None = None
     text: str = ""
     rank: int = 0  # order at equal times: creation, then messages, then other events
-    event_id: int | None = None
+    event_id: int | str | None = None  # str for SLA lines ("sla-<id>"): ids never collide
 
 
 def user_name(user) -> str:
@@ -135,12 +138,29 @@ def event_entries(events: list[TicketEvent]) -> list[Entry]:
     ]
 
 
+def sla_entries(*, actor: Actor, ticket: Ticket, after: dt.datetime | None = None) -> list[Entry]:
+    """The ticket's SLA history lines (at risk, breached), for agents only."""
+    if not actor.is_staff_role:
+        return []
+    qs = SlaEvent.objects.filter(ticket=ticket, kind__in=SHOWN_SLA_EVENTS)
+    if after is not None:
+        qs = qs.filter(occurred_at__gt=after)
+    return [
+        Entry(kind="event", at=e.occurred_at, rank=2, event_id=f"sla-{e.pk}",
+              text=_("SLA %(metric)s: %(state)s") % {"metric": e.get_metric_display(),
+                                                    "state": e.get_kind_display()})
+        for e in qs
+    ]
+
+
 def events_after(*, actor: Actor, ticket: Ticket, after: dt.datetime | None) -> list[Entry]:
     """History lines newer than ``after`` (the live timeline appends them)."""
     qs = ticket_event_list(actor=actor, ticket=ticket).exclude(kind__in=HIDDEN_EVENTS)
     if after is not None:
         qs = qs.filter(created_at__gt=after)
-    return event_entries(list(qs))
+    entries = event_entries(list(qs)) + sla_entries(actor=actor, ticket=ticket, after=after)
+    entries.sort(key=lambda entry: (entry.at, entry.rank))
+    return entries
 
 
 def messages_after(*, actor: Actor, ticket: Ticket, after_id: int, limit: int = 100) -> list[Entry]:
@@ -153,6 +173,7 @@ def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
     messages = list(message_scope(actor=actor, ticket=ticket))
     entries = [Entry(kind="message", at=m.created_at, message=m) for m in messages]
     entries += event_entries(list(ticket_event_list(actor=actor, ticket=ticket)))
+    entries += sla_entries(actor=actor, ticket=ticket)
     # At equal times (a reply that also changed the status) the message comes first.
     entries.sort(key=lambda entry: (entry.at, entry.rank))
     return entries

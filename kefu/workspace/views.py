@@ -49,7 +49,7 @@ def _builtin(request: HttpRequest, key: str) -> HttpResponse:
     if view is None or not view.available_to(_actor(request)):
         raise Http404
     return _list(request, title=str(view.label), base=view.filters, current=key,
-                 placeholder=view.placeholder)
+                 placeholder=view.placeholder, default_sort=view.sort or DEFAULT_SORT)
 
 
 @staff_required
@@ -63,12 +63,13 @@ def saved_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _list(request: HttpRequest, *, title: str, base: ViewFilters, current: str,
-          placeholder: bool = False, saved: Any = None) -> HttpResponse:
+          placeholder: bool = False, saved: Any = None,
+          default_sort: str = DEFAULT_SORT) -> HttpResponse:
     actor = _actor(request)
     bar = ViewFilters.from_mapping(request.GET)
     filters = base.merged(bar)  # the filter bar overrides what the view sets
     q = request.GET.get("q", "")[:200]
-    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = request.GET.get("sort", default_sort)
     result = None if placeholder else ticket_page(
         actor=actor, filters=filters, q=q, sort=sort, page=request.GET.get("page"))
     teams = list(team_list(actor=actor).prefetch_related(None))
@@ -84,7 +85,7 @@ def _list(request: HttpRequest, *, title: str, base: ViewFilters, current: str,
         "filter_pairs": [(k, v) for k, vs in filters.as_json().items()
                          for v in (vs if isinstance(vs, list) else [vs])],
         "sort_links": [("-updated", _("Updated")), ("-created", _("Created")),
-                       ("-priority", _("Priority"))],
+                       ("-priority", _("Priority")), ("-sla", _("SLA due"))],
     }
     partial = request.headers.get("HX-Target") == "ticket-list"
     template = "workspace/_list.html" if partial else "workspace/list.html"

@@ -5,25 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from kefu.accounts.actor import SYSTEM
 from kefu.customers.services import customer_create
 from kefu.tickets.services import ticket_update
 
 PASSWORD = "kefu-test-pass-42"
-
-
-@pytest.fixture
-def web():
-    """A browser-like client signed in as ``user`` (session cookie, CSRF not enforced)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return make
 
 
 @dataclass

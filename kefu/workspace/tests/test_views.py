@@ -94,7 +94,7 @@ def test_counts_are_one_query(cast, queue, django_assert_num_queries):
         view_counts(actor=actor, saved=saved)
 
 
-def test_sla_view_is_an_empty_placeholder(cast, queue, web):
+def test_sla_view_lists_nothing_without_running_clocks(cast, queue, web):
     html = web(cast.admin).get("/agent/views/sla/").content.decode()
     assert "SLA" in html and not listed(html, queue)
 
