@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.routing",
     "kefu.promises",
+    "kefu.notifications",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",

@@ -30,6 +30,7 @@ class Event(models.TextChoices):
     CUSTOMER_MERGED = "customer.merged"
     SLA_AT_RISK = "sla.at_risk"  # ticket_id, target_id, policy_id, metric, occurred_at
     SLA_BREACHED = "sla.breached"  # the same
+    NOTIFICATION_CREATED = "notification.created"  # user_ids
     AGENT_UPDATED = "agent.updated"  # user_id, team_ids, fields (e.g. availability)
 
 

@@ -5,7 +5,8 @@ Client -> server (JSON): {"op": "watch", "ticket_id": N} when a ticket page open
 Server -> client: {"event": "queue.changed", "ticket_id", "kind"},
 {"event": "ticket.message", "ticket_id", "message_id"}, {"event": "ticket.changed", ...},
 {"event": "presence", "ticket_id", "user_id", "name", "state": "viewing"|"replying"|"left"},
-{"event": "watching", "ticket_id"} once a watch is granted (the client catches up then).
+{"event": "watching", "ticket_id"} once a watch is granted (the client catches up then),
+{"event": "notification"} when the agent got a new notification (the bell refreshes).
 
 Presence keeps no server state: a newcomer announces itself and everyone already on
 the ticket answers once, so it works the same over the in-memory and the Redis layer.
@@ -23,7 +24,7 @@ from django.http.request import split_domain_port, validate_host
 
 from kefu.accounts.actor import Actor, actor_for
 from kefu.core.errors import DomainError
-from kefu.realtime.groups import AGENTS, ticket_group
+from kefu.realtime.groups import AGENTS, ticket_group, user_group
 
 PRESENCE_STATES = ("viewing", "replying", "left")
 
@@ -71,6 +72,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.watching: set[int] = set()
         self.pending: dict[int, asyncio.Task[None]] = {}
         await self.channel_layer.group_add(AGENTS, self.channel_name)
+        await self.channel_layer.group_add(user_group(self.actor.user_id or 0), self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -81,6 +83,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         for ticket_id in list(self.watching):
             await self._unwatch(ticket_id)
         await self.channel_layer.group_discard(AGENTS, self.channel_name)
+        await self.channel_layer.group_discard(user_group(self.actor.user_id or 0), self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
@@ -148,6 +151,9 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"event": "ticket.message", "ticket_id": event["ticket_id"],
                               "message_id": event["message_id"]})
+
+    async def notification_created(self, event: dict[str, Any]) -> None:
+        await self.send_json({"event": "notification"})
 
     async def ticket_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({"event": "ticket.changed", "ticket_id": event["ticket_id"]})

@@ -16,6 +16,11 @@ def ticket_group(ticket_id: int) -> str:
     return f"ticket.{ticket_id}"
 
 
+def user_group(user_id: int) -> str:
+    """All workspace sockets of one agent (their own notifications)."""
+    return f"user.{user_id}"
+
+
 def group_send(group: str, message: dict[str, Any]) -> None:
     """Send ``message`` (its "type" names the consumer method) to ``group``."""
     layer = get_channel_layer()

@@ -7,7 +7,7 @@ scoped selectors (an htmx request or a consumer query), so a push never leaks co
 from __future__ import annotations
 
 from kefu.core.events import Event, subscribe
-from kefu.realtime.groups import AGENTS, group_send, ticket_group
+from kefu.realtime.groups import AGENTS, group_send, ticket_group, user_group
 
 
 @subscribe(Event.TICKET_CREATED)
@@ -41,3 +41,9 @@ def _ticket_merged(*, source_id: int, target_id: int, **_: object) -> None:
 def _sla_changed(*, ticket_id: int, **_: object) -> None:
     group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "sla"})
     group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+
+
+@subscribe(Event.NOTIFICATION_CREATED)
+def _notified(*, user_ids: list[int], **_: object) -> None:
+    for user_id in user_ids:
+        group_send(user_group(user_id), {"type": "notification.created"})

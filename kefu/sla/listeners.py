@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kefu.core.events import Event, subscribe
-from kefu.sla import services
+from kefu.sla import escalation, services
 
 
 @subscribe(Event.TICKET_CREATED)
@@ -31,3 +31,13 @@ def _ticket_merged(*, source_id: int, **_: object) -> None:
 @subscribe(Event.CUSTOMER_UPDATED)
 def _customer_updated(*, customer_id: int, **_: object) -> None:
     services.sla_on_customer_updated(customer_id=customer_id)
+
+
+@subscribe(Event.SLA_AT_RISK)
+def _at_risk(**payload: object) -> None:
+    escalation.escalate_event("at_risk", payload)
+
+
+@subscribe(Event.SLA_BREACHED)
+def _breached(**payload: object) -> None:
+    escalation.escalate_event("breached", payload)
