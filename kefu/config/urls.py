@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("agent/notifications/", include("kefu.notifications.urls")),
+    path("agent/promises/", include("kefu.promises.urls")),
     path("agent/", include("kefu.workspace.urls")),
     path("portal/", include("kefu.portal.urls")),
     path("chat/", include("kefu.channels.urls")),

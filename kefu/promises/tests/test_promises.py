@@ -96,3 +96,17 @@ def test_ticket_page_records_and_marks_promises(cast, make_ticket):
     outsider = Client()
     outsider.force_login(cast.agent_b)
     assert outsider.post(resolve, {"kept": "0"}).status_code == 404
+
+
+def test_promises_page_lists_open_ones_and_counts_per_agent(cast, make_ticket, web):
+    ticket = make_ticket(team=cast.team_a, assignee=cast.agent_a)
+    agent = cast.actor(cast.agent_a)
+    promise_create(actor=agent, ticket=ticket, what="今天下班前回电", due_at=timezone.now()
+                   + dt.timedelta(hours=3))
+    done = promise_create(actor=agent, ticket=ticket, what="补发赠品",
+                          due_at=timezone.now() + dt.timedelta(hours=1))
+    promise_resolve(actor=agent, promise=done, kept=False)
+    html = web(cast.lead_a).get("/agent/promises/").content.decode()
+    assert "今天下班前回电" in html and "补发赠品" not in html  # open ones only
+    assert "李客服" in html and "0%" in html  # one broken of one resolved
+    assert "今天下班前回电" not in web(cast.agent_b).get("/agent/promises/").content.decode()
