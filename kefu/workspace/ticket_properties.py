@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.actor import Actor
 from kefu.accounts.models import Team
 from kefu.accounts.selectors import agent_list, team_list
 from kefu.core.errors import DomainError, ErrorCode, ValidationFailed
+from kefu.sla.choices import TargetState
+from kefu.sla.selectors import sla_targets_of
 from kefu.tickets.choices import Priority, Status, TicketType
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import ticket_update
@@ -72,6 +75,8 @@ def panel_context(*, actor: Actor, ticket: Ticket) -> dict[str, Any]:
         "assignee_options": assignee_options(actor=actor, ticket=ticket),
         "team_options": team_options(actor=actor, ticket=ticket),
         "tag_text": ", ".join(ticket.list_extras.tags) if hasattr(ticket, "list_extras") else "",
+        "sla_clocks": list(sla_targets_of(ticket.pk).exclude(state=TargetState.CANCELLED)),
+        "now": timezone.now(),
     }
 
 

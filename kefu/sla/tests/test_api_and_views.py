@@ -52,6 +52,7 @@ def test_list_countdown_and_at_risk_view(cast, email_ticket, web):
         assert 'class="sla sla-breached"' in html
         page = client.get(f"/agent/tickets/{email_ticket.pk}/").content.decode()
         assert "已违约" in page  # the breach is a line of the ticket's history
+        assert "服务级别" in page and "11-30 14:30" in page  # the clocks panel, due 14:30
 
 
 def test_the_sweep_runs_every_minute_on_the_worker():
