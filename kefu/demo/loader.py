@@ -28,6 +28,8 @@ from kefu.customers.services import IdentitySet, customer_create, organisation_c
 from kefu.demo import data
 from kefu.macros.services import macro_create
 from kefu.routing.services import team_routing_set
+from kefu.sla.escalation import escalation_suppressed
+from kefu.sla.services import sla_sweep
 from kefu.tickets.choices import Channel, Priority, Status, Visibility
 from kefu.tickets.services import message_post, ticket_create
 
@@ -63,9 +65,22 @@ def demo_loaded() -> bool:
     )
 
 
-@transaction.atomic
 def demo_load(*, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> bool:
-    """Create the demo data; False (and nothing written) when it is already loaded."""
+    """Create the demo data; False (and nothing written) when it is already loaded.
+
+    The history's SLA breaches are recorded but not escalated (nobody is notified of a
+    60-day-old breach), and one sweep marks the clocks already past due the same way:
+    escalations start with what falls due while the demo runs.
+    """
+    with escalation_suppressed():
+        with transaction.atomic():
+            loaded = _load(seed=seed, now=now)
+        if loaded:
+            sla_sweep(now=now)
+    return loaded
+
+
+def _load(*, seed: int, now: dt.datetime | None) -> bool:
     if demo_loaded():
         return False
     rng = random.Random(seed)

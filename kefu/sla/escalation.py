@@ -8,6 +8,10 @@ each at-risk and breach once), so an escalation is never repeated.
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +27,20 @@ from kefu.tickets.choices import Priority
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import ticket_update
 from kefu.tickets.statemachine import ACTIVE_STATUSES
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("sla_escalation_off",
+                                                                  default=False)
+
+
+@contextmanager
+def escalation_suppressed() -> Iterator[None]:
+    """No escalation inside (loading history: its breaches are long past, nobody to call)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
 
 PRIORITY_UP = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.HIGH,
                Priority.HIGH: Priority.URGENT}
@@ -43,6 +61,8 @@ def _text(stage: str, ticket: Ticket, target: SlaTarget | None, metric: str) -> 
 def escalate(*, stage: str, ticket_id: int, policy_id: int | None, target_id: int | None,
              metric: str = "") -> list[str]:
     """Carry out the policy's actions for ``stage``; returns what was done (for tests/logs)."""
+    if _suppressed.get():
+        return []
     policy = SlaPolicy.objects.filter(pk=policy_id).first() if policy_id else None
     actions = (policy.escalation or {}).get(stage, {}) if policy else {}
     ticket = Ticket.objects.select_related("team").filter(pk=ticket_id).first()

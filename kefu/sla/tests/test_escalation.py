@@ -75,3 +75,14 @@ def test_notifications_are_private(cast, web):
     notify(user_ids=[cast.agent_a.pk], kind="other", text="只给李客服", email=False)
     assert "只给李客服" in web(cast.agent_a).get("/agent/notifications/").content.decode()
     assert "只给李客服" not in web(cast.agent_b).get("/agent/notifications/").content.decode()
+
+
+def test_suppressed_escalation_records_the_breach_but_tells_nobody(cast, run, ticket):
+    from kefu.sla.escalation import escalation_suppressed
+    from kefu.sla.models import SlaEvent
+
+    with escalation_suppressed():
+        run(sh(2026, 11, 30, 10, 5), sla_sweep)
+    assert SlaEvent.objects.filter(ticket=ticket, kind="breached").count() == 1
+    assert Notification.objects.count() == 0
+    assert Ticket.objects.get(pk=ticket.pk).priority == ticket.priority
