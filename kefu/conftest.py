@@ -78,6 +78,15 @@ def web():
     return make
 
 
+def query_plan(query) -> str:
+    """The database's plan for ``query``; on PostgreSQL with sequential scans off, since
+    test tables are tiny: it shows which indexes the query *can* use."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return query.explain()
+
+
 class ApiClient(Client):
     """A test client that speaks JSON and carries a bearer token."""
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kefu.sla",
     "kefu.routing",
     "kefu.promises",
+    "kefu.automations",
     "kefu.notifications",
     "kefu.realtime",
     "kefu.workspace",
@@ -243,6 +244,9 @@ KEFU_JOBS_MAX_ATTEMPTS = env_int("KEFU_JOBS_MAX_ATTEMPTS", 5)
 KEFU_JOBS_RETRY_BASE_SECONDS = env_int("KEFU_JOBS_RETRY_BASE_SECONDS", 10)
 KEFU_JOBS_RETRY_MAX_SECONDS = env_int("KEFU_JOBS_RETRY_MAX_SECONDS", 3600)
 KEFU_JOBS_KEEP_DONE_DAYS = env_int("KEFU_JOBS_KEEP_DONE_DAYS", 7)
+
+# Automations: how deep a chain of rules triggering rules may go before it is stopped.
+KEFU_AUTOMATION_MAX_DEPTH = env_int("KEFU_AUTOMATION_MAX_DEPTH", 5)
 
 # Live chat: the secret host sites sign visitors' customer ids with (empty: signed
 # identities are refused), the team new chats go to (empty: the unassigned queue),

@@ -287,13 +287,19 @@ def message_post(
     status: str | None = None,
     channel_meta: Mapping[str, Any] | None = None,
     created_at: dt.datetime | None = None,
+    system_notice: bool = False,
 ) -> Message:
     """Add a public reply or an internal note, as an agent or as the requester.
 
     A customer reply reopens a pending or solved ticket; on a closed ticket it
-    starts a follow-up ticket linked to the closed one.
+    starts a follow-up ticket linked to the closed one. ``system_notice`` (kefu itself,
+    e.g. an automation's reminder): a public message authored by the system, which is
+    neither the customer's (it reopens nothing) nor an agent's response (no SLA met).
     """
     _check_body(body or (body_html or ""))
+    if system_notice and (actor.user_id is not None or actor.is_customer
+                          or visibility != Visibility.PUBLIC):
+        raise PermissionDenied("only kefu itself posts public system notices")
     if actor.is_customer:
         if visibility != Visibility.PUBLIC:
             raise PermissionDenied("customers cannot write internal notes")
@@ -303,14 +309,16 @@ def message_post(
     if ticket.merged_into_id is not None:
         raise InvalidTransition("ticket was merged; write to the ticket it was merged into")
     now = created_at or timezone.now()
-    from_customer = actor.is_customer or (actor.user_id is None and visibility == Visibility.PUBLIC)
+    from_customer = not system_notice and (
+        actor.is_customer or (actor.user_id is None and visibility == Visibility.PUBLIC))
     if from_customer and ticket.status == Status.CLOSED:
         return _follow_up(closed=ticket, actor=actor, body=body, body_html=body_html,
                           channel_meta=channel_meta, now=now)
     text, html_body = _body_pair(body, body_html)
     message = Message.objects.create(
         ticket=ticket, visibility=visibility, body_text=text, body_html=html_body,
-        author_kind=AuthorKind.CUSTOMER if from_customer else actor_kind(actor),
+        author_kind=(AuthorKind.SYSTEM if system_notice
+                     else AuthorKind.CUSTOMER if from_customer else actor_kind(actor)),
         author_customer=ticket.requester if from_customer else None,
         author_user_id=None if from_customer else actor.user_id,
         channel_meta=dict(channel_meta or {}), created_at=now,
@@ -324,7 +332,7 @@ def message_post(
         changed.append("last_customer_message_at")
         if ticket.status in statemachine.REOPEN_ON_CUSTOMER_REPLY:
             target = Status.OPEN
-    elif visibility == Visibility.PUBLIC:
+    elif visibility == Visibility.PUBLIC and not system_notice:
         ticket.last_agent_message_at = now
         changed.append("last_agent_message_at")
         if ticket.first_response_at is None:

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
+from kefu.conftest import query_plan as plan
 from kefu.sla.choices import TargetState
 from kefu.sla.models import SlaTarget
 from kefu.sla.tests.conftest import sh
 
 pytestmark = pytest.mark.django_db
-
-
-def plan(query) -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask what it *can* use
-    return query.explain()
 
 
 def test_sweep_query_uses_the_sweep_index():

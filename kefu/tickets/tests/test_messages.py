@@ -110,3 +110,19 @@ def test_message_pagination(cast, make_ticket):
     bodies = [m["body"] for m in first["items"] + second["items"]]
     assert bodies == ["我的订单三天了还没发货", "回复 0", "回复 1", "回复 2", "回复 3"]
     assert second["next_cursor"] is None
+
+
+def test_system_notice_is_public_but_neither_customer_nor_agent(cast, make_ticket):
+    from kefu.accounts.actor import SYSTEM
+    from kefu.core.errors import PermissionDenied
+    from kefu.tickets.services import ticket_update
+
+    ticket = make_ticket(team=cast.team_a)
+    ticket_update(actor=SYSTEM, ticket=ticket, changes={"status": "pending"})
+    notice = message_post(actor=SYSTEM, ticket=ticket, body="您好，我们还在等待您的回复。",
+                          system_notice=True)
+    ticket.refresh_from_db()
+    assert notice.author_kind == "system" and notice.visibility == "public"
+    assert ticket.status == "pending" and ticket.first_response_at is None
+    with pytest.raises(PermissionDenied):
+        message_post(actor=cast.actor(cast.agent_a), ticket=ticket, body="x", system_notice=True)
