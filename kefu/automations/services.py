@@ -38,9 +38,9 @@ from kefu.macros.services import placeholder_values
 from kefu.sla.calendar import is_working_time
 from kefu.sla.china import china_mainland
 from kefu.sla.models import BusinessCalendar
-from kefu.tickets.choices import AuthorKind, Visibility
+from kefu.tickets.choices import AuthorKind, EventKind, Visibility
 from kefu.tickets.models import Message, Ticket
-from kefu.tickets.services import message_post, ticket_update
+from kefu.tickets.services import message_post, ticket_history_record, ticket_update
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,8 @@ def _run_rule(rule: Rule, ticket: Ticket, *, event: str, occurrence: str, depth:
     run.error = "\n".join(errors)
     run.left_updated_at = after if after != before else None
     run.save(update_fields=["actions_done", "error", "left_updated_at"])
+    ticket_history_record(actor=SYSTEM, ticket_id=ticket.pk, kind=EventKind.AUTOMATION,
+                          after={"rule_id": rule.pk, "rule": rule.name, "ok": not errors})
     for index, action in external:
         # Written with the run: the worker sees the job once the run is committed.
         enqueue(EXTERNAL_JOB, {"run_id": run.pk, "index": index, "action": dict(action)},

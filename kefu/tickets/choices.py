@@ -55,6 +55,7 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     FOLLOW_UP = "follow_up", _("Follow-up created")
+    AUTOMATION = "automation", _("Automation rule ran")
 
 
 class FieldType(models.TextChoices):

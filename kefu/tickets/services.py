@@ -53,6 +53,15 @@ def _event(ticket: Ticket, actor: Actor, kind: str, *, at: dt.datetime, field: s
     )
 
 
+def ticket_history_record(*, actor: Actor, ticket_id: int, kind: str, after: Any = None,
+                          note: str = "") -> TicketEvent:
+    """A line in the ticket's history written by another part of kefu (an automation run)."""
+    return TicketEvent.objects.create(
+        ticket_id=ticket_id, actor_id=actor.user_id, actor_kind=actor_kind(actor), kind=kind,
+        after=after, note=note[:255], created_at=timezone.now(),
+    )
+
+
 def _require_staff(actor: Actor, what: str) -> None:
     if not actor.is_staff_role:
         raise PermissionDenied(f"only agents may {what}")

@@ -120,6 +120,9 @@ def describe_event(event: TicketEvent, agents: dict[int, str], teams: dict[int, 
     if event.kind == EventKind.MERGED_FROM:
         number = event.after.get("ticket") if isinstance(event.after, dict) else event.after
         return _("%(who)s merged ticket #%(number)s into this one") % {"who": who, "number": number}
+    if event.kind == EventKind.AUTOMATION:
+        rule = event.after.get("rule", "") if isinstance(event.after, dict) else ""
+        return _("Automation rule “%(rule)s” ran") % {"rule": rule}
     if event.kind == EventKind.FOLLOW_UP:
         return _("Follow-up ticket #%(number)s was created") % {"number": event.after}
     return f"{who}: {event.get_kind_display()}"

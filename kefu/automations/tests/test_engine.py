@@ -13,7 +13,7 @@ from kefu.automations.services import max_depth, rules_run
 from kefu.core.events import Event, publish
 from kefu.macros.models import Macro
 from kefu.tickets.choices import AuthorKind, Visibility
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.services import message_post, ticket_update
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +277,15 @@ def test_customer_tags_team_and_business_hours_on_a_live_ticket(cast, make_ticke
     noted = {t.pk for t in (weekend, other_team, not_vip, weekday)
              if t.messages.filter(visibility=Visibility.INTERNAL).exists()}
     assert noted == {weekend.pk}
+
+
+def test_each_run_is_a_line_of_the_ticket_history(cast, make_ticket, rule, bus, web):
+    rule(name="紧急投诉加标签", event="ticket_created",
+         conditions=[{"field": "channel", "op": "is", "value": "email"}],
+         actions=[{"type": "add_tags", "tags": ["紧急"]}])
+    with bus():
+        ticket = make_ticket(team=cast.team_a)
+    line = TicketEvent.objects.get(ticket=ticket, kind="automation")
+    assert line.after["rule"] == "紧急投诉加标签" and line.after["ok"] is True
+    page = web(cast.agent_a).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert "自动化规则“紧急投诉加标签”已执行" in page
