@@ -59,9 +59,26 @@ class TicketNeeds:
     skills: frozenset[str]  # skills the ticket asks for (skills-based routing)
 
 
+def language_skill(language: str, known_skills: frozenset[str]) -> str | None:
+    """The skill a customer's language asks for, when the organisation has one: a skill
+    named after the language code ("en") or "lang:<code>" ("lang:en"); prefixes count
+    ("en-us" asks for "en"). The default language (Chinese) asks for nothing."""
+    code = (language or "").lower()
+    if not code or code.startswith("zh"):
+        return None
+    for candidate in (code, f"lang:{code}", code.split("-")[0], f"lang:{code.split('-')[0]}"):
+        if candidate in known_skills:
+            return candidate
+    return None
+
+
 def ticket_needs(ticket: Ticket, known_skills: frozenset[str]) -> TicketNeeds:
-    """VIP by the requester's tier; skills from the ticket's tags that name a skill."""
+    """VIP by the requester's tier; skills from the ticket's tags that name a skill (its
+    category), and the requester's language when a skill is named after it."""
     vip = ticket.requester.tier in VIP_TIERS
     tags = {name.lower() for name in ticket.tags.values_list("name", flat=True)}
     needed = (tags & known_skills) | ({VIP_SKILL} if vip else set())
+    language = language_skill(ticket.requester.language, known_skills)
+    if language:
+        needed.add(language)
     return TicketNeeds(vip=vip, skills=frozenset(needed))

@@ -131,3 +131,18 @@ def test_unassigning_puts_the_ticket_back_in_the_queue(desk, new_ticket,
         ticket_update(actor=SYSTEM, ticket=ticket, changes={"assignee_id": None})
     ticket.refresh_from_db()
     assert ticket.assignee_id is not None
+
+
+def test_skills_based_routes_by_the_customers_language(desk, new_ticket):
+    team, a, b, _c = desk
+    english = agent_create(username="ding", display_name="丁", capacity=2,
+                           availability=Availability.ONLINE, skills=["en"])
+    team.members.add(english)
+    team_routing_set(team_id=team.pk, strategy=Strategy.SKILLS)
+    customer = customer_create(name="John Smith")
+    customer.language = "en-us"
+    customer.save(update_fields=["language"])
+    assert new_ticket(team, requester=customer).assignee_id == english.pk
+    assert new_ticket(team, requester=customer).assignee_id == english.pk
+    assert new_ticket(team, requester=customer).assignee_id is None  # 丁 is full: it waits
+    assert new_ticket(team).assignee_id in (a.pk, b.pk)  # Chinese asks for no language skill
