@@ -17,33 +17,35 @@ def _ticket_created(*, ticket_id: int, **_: object) -> None:
 
 @subscribe(Event.TICKET_UPDATED)
 def _ticket_updated(*, ticket_id: int, **_: object) -> None:
-    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "updated"})
-    group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "updated"},
+               (ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id}))
 
 
 @subscribe(Event.MESSAGE_CREATED)
 def _message_created(*, ticket_id: int, message_id: int, visibility: str = "",
                      **_: object) -> None:
-    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "message"})
-    group_send(ticket_group(ticket_id), {"type": "ticket.message", "ticket_id": ticket_id,
-                                         "message_id": message_id, "visibility": visibility})
+    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "message"},
+               (ticket_group(ticket_id), {"type": "ticket.message", "ticket_id": ticket_id,
+                                          "message_id": message_id, "visibility": visibility}))
 
 
 @subscribe(Event.TICKET_MERGED)
 def _ticket_merged(*, source_id: int, target_id: int, **_: object) -> None:
     for ticket_id in (source_id, target_id):
-        group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "merged"})
-        group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+        group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "merged"},
+                   (ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id}))
 
 
 @subscribe(Event.SLA_AT_RISK)
 @subscribe(Event.SLA_BREACHED)
 def _sla_changed(*, ticket_id: int, **_: object) -> None:
-    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "sla"})
-    group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+    group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "sla"},
+               (ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id}))
 
 
 @subscribe(Event.NOTIFICATION_CREATED)
 def _notified(*, user_ids: list[int], **_: object) -> None:
-    for user_id in user_ids:
-        group_send(user_group(user_id), {"type": "notification.created"})
+    if user_ids:
+        first, *rest = user_ids
+        group_send(user_group(first), {"type": "notification.created"},
+                   *((user_group(uid), {"type": "notification.created"}) for uid in rest))
