@@ -26,7 +26,9 @@ from kefu.tickets.choices import Priority, Status, TicketType
 MAX_WEBHOOK_TIMEOUT = 10.0
 DEFAULT_WEBHOOK_TIMEOUT = 5.0
 MAX_TEXT = 20_000
-NOTIFY_TARGETS = ("assignee", "lead")
+# "customer": the requester's primary email (an email to the customer, apart from the
+# ticket's conversation; the "reply" action writes on the ticket instead).
+NOTIFY_TARGETS = ("assignee", "lead", "customer")
 
 # type -> required keys (besides "type") and optional keys
 SHAPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -169,6 +171,6 @@ def post_webhook(url: str, body: Mapping[str, Any], *, timeout: float) -> str:
 
 def send_notification(recipients: list[str], subject: str, body: str) -> str:
     if not recipients:
-        raise RuntimeError("nobody to notify: no assignee or lead with an email address")
+        raise RuntimeError("nobody to notify: no recipient with an email address")
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return ", ".join(recipients)

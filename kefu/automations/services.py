@@ -31,6 +31,7 @@ from kefu.automations.choices import RuleEvent
 from kefu.automations.conditions import Facts, calendar_ids, matches
 from kefu.automations.models import Rule, RuleRun
 from kefu.automations.selectors import active_rules, time_candidates
+from kefu.customers.choices import IdentityKind
 from kefu.jobs.services import enqueue
 from kefu.macros.models import Macro
 from kefu.macros.render import render_placeholders
@@ -206,6 +207,10 @@ def _notify(action: Mapping[str, Any], rule: Rule, ticket: Ticket) -> str:
     if "lead" in action["to"] and ticket.team is not None and ticket.team.lead is not None \
             and ticket.team.lead.email and ticket.team.lead.email not in recipients:
         recipients.append(ticket.team.lead.email)
+    if "customer" in action["to"]:
+        address = ticket.requester.primary_identity(IdentityKind.EMAIL)
+        if address and address not in recipients:
+            recipients.append(address)
     subject = _render(action.get("subject") or f"[#{ticket.number}] {rule.name}: {ticket.subject}", ticket)
     body = _render(action.get("body") or f"#{ticket.number} {ticket.subject}\n{rule.name}", ticket)
     return action_kinds.send_notification(recipients, subject, body)
@@ -218,7 +223,8 @@ def run_external_action(*, run_id: int, index: int, action: Mapping[str, Any]) -
     A failure is recorded on the run, not retried (the admin shows it).
     """
     run = RuleRun.objects.select_related("rule").filter(pk=run_id).first()
-    ticket = (Ticket.objects.select_related("assignee", "team__lead").filter(pk=run.ticket_id).first()
+    ticket = (Ticket.objects.select_related("assignee", "team__lead", "requester")
+              .filter(pk=run.ticket_id).first()
               if run else None)
     if run is None or ticket is None or any(o.get("index") == index for o in run.actions_done):
         return

@@ -166,6 +166,17 @@ def test_notify_mails_the_assignee_and_the_lead(cast, make_ticket, rule, bus, ru
     assert mail.outbox[0].subject == f"新工单 {fresh(ticket).number}"
 
 
+def test_notify_the_customer_is_an_email_to_the_requester(cast, make_ticket, rule, bus, run_jobs):
+    rule(actions=[{"type": "notify", "to": ["customer"], "subject": "关于工单 {{ ticket.number }}",
+                   "body": "{{ customer.name }}您好，我们已收到您的问题，会在 24 小时内答复。"}])
+    with bus():
+        ticket = make_ticket(team=cast.team_a)
+    assert run_jobs() == 1
+    assert [m.to for m in mail.outbox] == [["zhang@example.com"]]
+    assert mail.outbox[0].body == "张三您好，我们已收到您的问题，会在 24 小时内答复。"
+    assert mail.outbox[0].subject == f"关于工单 {fresh(ticket).number}"
+
+
 def test_webhook_posts_json_to_a_local_server(cast, make_ticket, rule, bus, webhook, run_jobs):
     r = rule(actions=[{"type": "add_tags", "tags": ["hooked"]}, {"type": "webhook", "url": webhook.url,
                                                                   "timeout": 2}])
