@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.errors import DomainError, ValidationFailed
 from kefu.customers.identities import normalise_email, normalise_phone
@@ -71,7 +72,7 @@ def _email(value: str) -> str:
 
 
 class EmailForm(forms.Form):
-    email = forms.CharField(label=_("Email"), max_length=254,
+    email = forms.CharField(label=pgettext_lazy("email address field", "Email"), max_length=254,
                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
 
     def clean_email(self) -> str:
@@ -103,7 +104,7 @@ class RequestForm(forms.Form):
     """The web form; name and email are asked only when nobody is signed in."""
 
     name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.CharField(label=_("Email"), max_length=254,
+    email = forms.CharField(label=pgettext_lazy("email address field", "Email"), max_length=254,
                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=32, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
