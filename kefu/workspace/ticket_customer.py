@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from kefu.accounts.actor import Actor
 from kefu.customers.models import Customer, CustomerIdentity
@@ -57,6 +58,7 @@ class CustomerPanel:
     birthday_in: int | None
     full_contacts: bool
     promises: list[Promise]  # the customer's open promises, on any ticket in scope
+    language: str  # the customer's language by its own name (简体中文, English), else the code
 
 
 def customer_panel(*, actor: Actor, ticket: Ticket, today: dt.date | None = None) -> CustomerPanel:
@@ -82,4 +84,12 @@ def customer_panel(*, actor: Actor, ticket: Ticket, today: dt.date | None = None
         birthday_in=days_until_birthday(customer.birthday, today or timezone.localdate()),
         full_contacts=full,
         promises=customer_open_promises(actor=actor, customer_id=customer.pk),
+        language=language_label(customer.language),
     )
+
+
+def language_label(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code

@@ -75,6 +75,7 @@ def test_customer_panel_shows_profile_and_recent_tickets_in_scope(cast, make_tic
     assert "喜欢电话沟通" in html and "联系时间" in html and "晚上" in html
     assert "发票抬头写错了" in html
     assert "另一组的工单" not in html  # scoped by the actor
+    assert "语言: 简体中文" in html  # the language by its name, not "zh-hans"
 
 
 def test_status_options_follow_the_state_machine(cast, make_ticket):
