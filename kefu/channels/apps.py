@@ -8,6 +8,3 @@ class ChannelsConfig(AppConfig):
     name = "kefu.channels"
     label = "kefu_channels"  # "channels" is Django Channels' label
     verbose_name = _("channels")
-
-    def ready(self) -> None:
-        from kefu.channels import notify  # noqa: F401 - subscribes to the event bus

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kefu.promises",
     "kefu.automations",
     "kefu.notifications",
+    "kefu.mailout",
     "kefu.realtime",
     "kefu.workspace",
     "kefu.portal",

@@ -27,6 +27,7 @@ from kefu.customers.models import Customer, Organisation
 from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
 from kefu.macros.services import macro_create
+from kefu.mailout.services import outbound_suppressed
 from kefu.routing.services import team_routing_set
 from kefu.sla.escalation import escalation_suppressed
 from kefu.sla.services import sla_sweep
@@ -69,10 +70,11 @@ def demo_load(*, seed: int = DEFAULT_SEED, now: dt.datetime | None = None) -> bo
     """Create the demo data; False (and nothing written) when it is already loaded.
 
     The history's SLA breaches are recorded but not escalated (nobody is notified of a
-    60-day-old breach), and one sweep marks the clocks already past due the same way:
+    60-day-old breach) and its replies are not mailed to the demo customers; one sweep
+    marks the clocks already past due the same way:
     escalations start with what falls due while the demo runs.
     """
-    with escalation_suppressed():
+    with escalation_suppressed(), outbound_suppressed():
         with transaction.atomic():
             loaded = _load(seed=seed, now=now)
         if loaded:

@@ -15,6 +15,7 @@ import pytest
 from django.utils import translation
 
 from kefu.automations.services import rule_create
+from kefu.conftest import run_queued_jobs
 
 
 @contextmanager
@@ -97,17 +98,5 @@ def webhook() -> Iterator[_Hook]:
 def run_jobs(db):
     """Run the queued mail/webhook jobs of rule runs, as the worker would (returns how many)."""
     from kefu.automations.services import EXTERNAL_JOB
-    from kefu.jobs.models import Job
-    from kefu.jobs.registry import handler_for
 
-    def run() -> int:
-        jobs = list(Job.objects.filter(kind=EXTERNAL_JOB).order_by("id"))
-        handler = handler_for(EXTERNAL_JOB)
-        assert handler is not None
-        for job in jobs:
-            handler(job.payload)
-            handler(job.payload)  # a retried job does nothing twice
-        Job.objects.filter(pk__in=[j.pk for j in jobs]).delete()
-        return len(jobs)
-
-    return run
+    return lambda: run_queued_jobs(EXTERNAL_JOB, twice=True)  # a retried job does nothing twice

@@ -1,0 +1,16 @@
+"""Bus listeners: a committed public agent reply or system notice is queued as mail."""
+
+from __future__ import annotations
+
+from kefu.core.events import Event, subscribe
+from kefu.mailout.services import MAILED_AUTHORS, outbound_queue
+from kefu.tickets.choices import Visibility
+
+
+@subscribe(Event.MESSAGE_CREATED)
+def queue_reply_mail(*, ticket_id: int, message_id: int, visibility: str = "",
+                     author_kind: str = "", **_: object) -> None:
+    # Internal notes and the customer's own messages are never mailed.
+    if visibility != Visibility.PUBLIC or author_kind not in MAILED_AUTHORS:
+        return
+    outbound_queue(message_id=message_id)
