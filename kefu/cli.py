@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="--once, --poll SECONDS, --lease SECONDS")
     worker.set_defaults(handler=cmd_worker)
 
+    ingest = sub.add_parser("ingest-mail", help="take one message on stdin for a mailbox "
+                            "(a pipe from Postfix/Exim): exit 0 accepted, 75 retry later")
+    ingest.add_argument("args", nargs=argparse.REMAINDER, help="ADDRESS")
+    ingest.set_defaults(handler=cmd_ingest_mail)
+
+    smtpd = sub.add_parser("smtpd", help="run the built-in inbound SMTP server")
+    smtpd.add_argument("args", nargs=argparse.REMAINDER, help="--host HOST --port PORT")
+    smtpd.set_defaults(handler=cmd_smtpd)
+
     check = sub.add_parser("check", help="system checks, database connection and migrations")
     check.set_defaults(handler=cmd_check)
 
@@ -137,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 # Commands whose arguments all belong to Django (``kefu migrate --plan``); argparse
 # only lists them in --help, it would reject an option in first position.
 PASSTHROUGH = {"migrate": "cmd_migrate", "createsuperuser": "cmd_createsuperuser",
-               "manage": "cmd_manage", "worker": "cmd_worker"}
+               "manage": "cmd_manage", "worker": "cmd_worker",
+               "ingest-mail": "cmd_ingest_mail", "smtpd": "cmd_smtpd"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -205,6 +215,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from kefu.jobs.worker import main as worker_main
 
     return worker_main(args.args)
+
+
+def cmd_ingest_mail(args: argparse.Namespace) -> int:
+    from kefu.mailin.cli import main as ingest_main
+
+    return ingest_main(args.args)
+
+
+def cmd_smtpd(args: argparse.Namespace) -> int:
+    from kefu.mailin.smtpd import main as smtpd_main
+
+    return smtpd_main(args.args)
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:

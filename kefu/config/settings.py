@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kefu.promises",
     "kefu.automations",
     "kefu.notifications",
+    "kefu.mailin",
     "kefu.mailout",
     "kefu.realtime",
     "kefu.workspace",
@@ -259,6 +260,13 @@ KEFU_CHAT_MAX_CHARS = env_int("KEFU_CHAT_MAX_CHARS", 5000)
 # Mail leaves through SMTP when configured; the demo prints it (magic links) instead.
 EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("KEFU_DEFAULT_FROM_EMAIL", "support@demo.kefu.local")
+EMAIL_HOST = env_str("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KEFU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KEFU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEFU_EMAIL_HOST_PASSWORD", "")  # or KEFU_EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = env_bool("KEFU_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("KEFU_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("KEFU_EMAIL_TIMEOUT", 60)
 
 LOGGING = {
     "version": 1,

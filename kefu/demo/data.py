@@ -420,3 +420,7 @@ MACROS = (
 
 # How each team's queue hands out new tickets.
 ROUTING = {"售前咨询": "round_robin", "售后服务": "least_loaded", "VIP 专席": "skills"}
+
+# The inbound mailbox of the demo (kefu ingest-mail / kefu smtpd deliver to it).
+MAILBOX = "support@demo.kefu.local"
+MAILBOX_TEAM = "售后服务"

@@ -27,6 +27,7 @@ from kefu.customers.models import Customer, Organisation
 from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
 from kefu.macros.services import macro_create
+from kefu.mailin.services import mailbox_set_team
 from kefu.mailout.services import outbound_suppressed
 from kefu.routing.services import team_routing_set
 from kefu.sla.escalation import escalation_suppressed
@@ -98,6 +99,8 @@ def _load(*, seed: int, now: dt.datetime | None) -> bool:
     # Routing starts once the history is committed and its bus events have run (on-commit
     # callbacks run in order): the demo's queues stay as loaded, new tickets of these
     # teams go to online agents.
+    # The demo mailbox (created by kefu.mailin's migration) opens its tickets in after-sales.
+    mailbox_set_team(address=data.MAILBOX, team_id=teams[data.MAILBOX_TEAM].pk)
     routing = {teams[team].pk: strategy for team, strategy in data.ROUTING.items()}
     transaction.on_commit(lambda: [team_routing_set(team_id=team_id, strategy=strategy)
                                    for team_id, strategy in routing.items()])

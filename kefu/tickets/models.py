@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team
@@ -105,7 +106,11 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            # Mail threading looks replies up by the RFC Message-ID kept in channel_meta.
+            models.Index(KeyTransform("message_id", "channel_meta"), name="message_rfc_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.get_author_kind_display()}: {self.body_text[:40]}"

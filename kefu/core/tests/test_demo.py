@@ -15,6 +15,7 @@ from kefu.customers.identities import normalise_phone
 from kefu.customers.models import Customer, CustomerIdentity
 from kefu.demo.loader import demo_load
 from kefu.macros.models import Macro
+from kefu.mailin.models import Mailbox
 from kefu.routing.models import TeamRouting
 from kefu.sla.escalation import escalation_suppressed
 from kefu.tickets.choices import Channel, Priority, Status, TicketType
@@ -88,6 +89,7 @@ def test_demo_load_creates_a_varied_consistent_organisation(django_capture_on_co
     assert tickets.filter(messages__visibility="internal").exists()
     assert dict(TeamRouting.objects.values_list("team__name", "strategy")) == {
         "售前咨询": "round_robin", "售后服务": "least_loaded", "VIP 专席": "skills"}
+    assert Mailbox.objects.get(address="support@demo.kefu.local").team.name == "售后服务"
     macros = Macro.objects.all()
     assert macros.count() >= 8 and macros.filter(team__isnull=False).exists()
     assert all("{{customer.name}}" in m.body for m in macros)
