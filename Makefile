@@ -5,7 +5,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
 
-.PHONY: demo serve test lint bench browser clean-venv
+.PHONY: demo serve test lint bench browser mailtools clean-venv
 
 demo: $(VENV)/.installed
 	$(BIN)/kefu demo --host $(HOST) --port $(PORT)
@@ -13,7 +13,7 @@ demo: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/kefu serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev browser
+test: $(VENV)/.installed-dev browser mailtools
 	PYTHON=$(BIN)/python bash scripts/test.sh
 
 lint: $(VENV)/.installed-dev
@@ -53,6 +53,18 @@ browser:
 		|| echo "warning: could not install chromium; end-to-end tests will be skipped"; \
 	else \
 		echo "warning: $(CHROMIUM) missing (apt-get install chromium); end-to-end tests will be skipped"; \
+	fi
+
+# The email tests talk to real peers: Dovecot as the IMAP server, swaks as an SMTP client.
+mailtools:
+	@if command -v dovecot >/dev/null && command -v swaks >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's dovecot-imapd and swaks for the email tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd swaks >/dev/null \
+		|| (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd swaks >/dev/null) \
+		|| echo "warning: could not install dovecot-imapd/swaks; those email tests will be skipped"; \
+	else \
+		echo "warning: dovecot or swaks missing (apt-get install dovecot-imapd swaks); those email tests will be skipped"; \
 	fi
 
 clean-venv:

@@ -95,6 +95,10 @@ class CustomerIdentity(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
     value = models.CharField(_("value"), max_length=254)
     is_primary = models.BooleanField(_("primary"), default=False)
+    # Mail to this address bounced (a delivery status notification said so): kefu sends
+    # it nothing more until it is cleared (a new mail from it, or an agent).
+    bouncing = models.BooleanField(_("bouncing"), default=False)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts.actor import Actor
-from kefu.core.errors import Conflict, ErrorCode, InvalidTransition, ValidationFailed
+from kefu.core.errors import Conflict, DomainError, ErrorCode, InvalidTransition, ValidationFailed
 from kefu.core.events import Event, publish
 from kefu.core.tags import tags_get_or_create
 from kefu.customers.choices import CustomerEventKind, IdentityKind, Tier
-from kefu.customers.identities import normalise_identity
+from kefu.customers.identities import normalise_email, normalise_identity
 from kefu.customers.models import Customer, CustomerEvent, CustomerIdentity, Organisation
 
 # Plain profile fields a create or update may set directly.
@@ -296,3 +296,13 @@ def customer_merge(*, source: Customer, target: Customer, actor: Actor | None = 
     publish(Event.CUSTOMER_MERGED, source_id=source.pk, target_id=target.pk)
     return target
 
+
+def identity_set_bouncing(*, email: str, bouncing: bool, at=None) -> int:
+    """Mark an email address as bouncing (a bounce named it) or clear the mark (the
+    address wrote to us again); returns how many identities changed (0 or 1)."""
+    try:
+        value = normalise_email(email)
+    except DomainError:
+        return 0
+    qs = CustomerIdentity.objects.filter(kind=IdentityKind.EMAIL, value=value, bouncing=not bouncing)
+    return qs.update(bouncing=bouncing, bounced_at=(at or timezone.now()) if bouncing else None)
