@@ -14,9 +14,9 @@ from kefu.mailout.services import outbound_resend
 class OutboundMailAdmin(admin.ModelAdmin):
     """The outbox: what went out, what is waiting, what failed and why."""
 
-    list_display = ("created_at", "ticket_number", "recipient", "subject", "status", "reason",
+    list_display = ("created_at", "ticket_number", "kind", "recipient", "subject", "status", "reason",
                     "attempts", "sent_at")
-    list_filter = ("status", "reason")
+    list_filter = ("status", "reason", "kind")
     search_fields = ("recipient", "subject", "rfc_message_id", "ticket__number")
     list_select_related = ("ticket",)
     date_hierarchy = "created_at"

@@ -8,6 +8,11 @@ class OutboundStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class MailKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+
+
 class FailureReason(models.TextChoices):
     """Why a mail was not delivered: a code the workspace can show and filter on."""
 

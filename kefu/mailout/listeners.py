@@ -14,3 +14,12 @@ def queue_reply_mail(*, ticket_id: int, message_id: int, visibility: str = "",
     if visibility != Visibility.PUBLIC or author_kind not in MAILED_AUTHORS:
         return
     outbound_queue(message_id=message_id)
+
+
+@subscribe(Event.TICKET_CREATED)
+def acknowledge_ticket(*, ticket_id: int, **_: object) -> None:
+    # Subscribed after kefu.sla's listener (INSTALLED_APPS order): the ticket's
+    # first-response clock is running by now, so the mail can name its due time.
+    from kefu.mailout.acknowledge import outbound_acknowledge
+
+    outbound_acknowledge(ticket_id=ticket_id)

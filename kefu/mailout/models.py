@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kefu.mailout.choices import FailureReason, OutboundStatus
+from kefu.mailout.choices import FailureReason, MailKind, OutboundStatus
 from kefu.tickets.models import Message, Ticket
 
 
@@ -19,9 +20,14 @@ class OutboundMail(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE,
                                related_name="outbound_mails")
-    # One mail per message: a bus event delivered twice queues nothing new.
+    # One mail per message: a bus event delivered twice queues nothing new. An
+    # acknowledgement has no message: its text is kept in body_text/body_html.
     message = models.OneToOneField(Message, verbose_name=_("message"), on_delete=models.CASCADE,
-                                   related_name="outbound_mail")
+                                   related_name="outbound_mail", null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=MailKind.choices,
+                            default=MailKind.REPLY)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
     from_email = models.CharField(_("from"), max_length=320)
     to = models.JSONField(_("to"), default=list, blank=True)
     cc = models.JSONField(_("cc"), default=list, blank=True)
@@ -48,6 +54,11 @@ class OutboundMail(models.Model):
             # The rate limit: recent mails to one address.
             models.Index(fields=["recipient", "created_at"], name="mailout_recipient_recent_idx"),
             models.Index(fields=["status", "-created_at"], name="mailout_status_idx"),
+        ]
+        constraints = [
+            # A ticket is acknowledged once, however often its creation event arrives.
+            models.UniqueConstraint(fields=["ticket"], condition=Q(kind="acknowledgement"),
+                                    name="mailout_one_ack_per_ticket"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ def outbound_by_message(*, message_ids: Iterable[int]) -> dict[int, OutboundMail
     rows = OutboundMail.objects.filter(message_id__in=list(message_ids)).only(
         "id", "message_id", "status", "reason", "recipient", "attempts", "last_error",
         "sent_at")
-    return {row.message_id: row for row in rows}
+    return {row.message_id: row for row in rows if row.message_id is not None}
 
 
 def outbound_failed_list() -> QuerySet[OutboundMail]:

@@ -160,6 +160,15 @@ def _rate_limited(address: str, now: dt.datetime) -> bool:
     return recent >= int(setting("KEFU_MAILOUT_RATE_LIMIT"))
 
 
+def hold_reason(address: str, *, sender: str, now: dt.datetime) -> FailureReason:
+    """Why a mail to ``address`` must not go out (FailureReason.NONE: it may)."""
+    return (FailureReason.NO_ADDRESS if not address
+            else FailureReason.OWN_ADDRESS if address == _bare(sender)
+            else FailureReason.BOUNCING if address_is_bouncing(address)
+            else FailureReason.RATE_LIMITED if _rate_limited(address, now)
+            else FailureReason.NONE)
+
+
 def _store_thread_ids(message_pk: int, *, message_id: str, in_reply_to: str,
                       references: list[str]) -> None:
     # tickets.services has no write for channel metadata, and this is channel plumbing,
@@ -196,11 +205,7 @@ def outbound_queue(*, message_id: int, now: dt.datetime | None = None) -> Outbou
         return existing
     sender = sender_for_ticket(ticket)
     address = (ticket.requester.primary_identity(IdentityKind.EMAIL) or "").strip().lower()
-    reason = (FailureReason.NO_ADDRESS if not address
-              else FailureReason.OWN_ADDRESS if address == _bare(sender)
-              else FailureReason.BOUNCING if address_is_bouncing(address)
-              else FailureReason.RATE_LIMITED if _rate_limited(address, now)
-              else FailureReason.NONE)
+    reason = hold_reason(address, sender=sender, now=now)
     if reason == FailureReason.NO_ADDRESS and message.author_kind == AuthorKind.SYSTEM:
         return None  # kefu's own notice to nobody: nothing an agent needs to see
     parent_id, parent_refs = _parent(message)
@@ -218,25 +223,25 @@ def outbound_queue(*, message_id: int, now: dt.datetime | None = None) -> Outbou
             recipient=address, subject=compose.reply_subject(ticket.subject, ticket.number),
             rfc_message_id=message_id_header, in_reply_to=in_reply_to,
             references=references, status=OutboundStatus.FAILED if reason else OutboundStatus.QUEUED,
-            reason=reason, last_error=_reason_text(reason),
+            reason=reason, last_error=reason_text(reason),
             created_at=now, updated_at=now,
         )
         _store_thread_ids(message.pk, message_id=message_id_header, in_reply_to=in_reply_to,
                           references=references)
         if not reason:
-            _enqueue(mail)
+            enqueue_send(mail)
     if reason:
         log.warning("mail for message %s of ticket %s held: %s", message.pk, ticket.number,
                     reason)
     return mail
 
 
-def _reason_text(reason: str) -> str:
+def reason_text(reason: str) -> str:
     # Stored untranslated ("rate limited"); the workspace shows the reason's label.
     return reason.replace("_", " ")
 
 
-def _enqueue(mail: OutboundMail) -> None:
+def enqueue_send(mail: OutboundMail) -> None:
     delay = dt.timedelta(seconds=float(setting("KEFU_MAILOUT_DELAY_SECONDS")))
     enqueue(SEND_JOB, {"outbound_id": mail.pk}, key=str(mail.pk),
             run_after=timezone.now() + delay if delay else None,
@@ -286,9 +291,14 @@ def outbound_send(*, outbound_id: int) -> str | None:
     mail = OutboundMail.objects.get(pk=outbound_id)
     if address_is_bouncing(mail.recipient):
         _finish(mail.pk, status=OutboundStatus.FAILED, reason=FailureReason.BOUNCING,
-                last_error=_reason_text(FailureReason.BOUNCING))
+                last_error=reason_text(FailureReason.BOUNCING))
         return OutboundStatus.FAILED
-    message = Message.objects.get(pk=mail.message_id)
+    message = Message.objects.get(pk=mail.message_id) if mail.message_id else None
+    if message is None:  # an acknowledgement: kefu's own text, kept on the row
+        text, html, notice = mail.body_text, mail.body_html, True
+    else:
+        text, html = message.body_text, message.body_html
+        notice = message.author_kind == AuthorKind.SYSTEM
     envelope = compose.Envelope(
         from_email=mail.from_email, to=list(mail.to), cc=list(mail.cc), subject=mail.subject,
         message_id=mail.rfc_message_id, in_reply_to=mail.in_reply_to,
@@ -296,8 +306,8 @@ def outbound_send(*, outbound_id: int) -> str | None:
     try:
         connection = get_connection(timeout=float(setting("KEFU_MAILOUT_SMTP_TIMEOUT")))
         compose.build_email(
-            envelope=envelope, text=message.body_text, html=message.body_html,
-            notice=message.author_kind == AuthorKind.SYSTEM, files=_files(message),
+            envelope=envelope, text=text, html=html, notice=notice,
+            files=_files(message) if message is not None else (),
             connection=connection,
         ).send()
     except Exception as error:
@@ -333,7 +343,7 @@ def outbound_resend(*, outbound_ids: Iterable[int]) -> int:
         for mail_id in ids:
             job = job_list(kind=SEND_JOB).filter(key=str(mail_id)).first()
             if job is None:
-                _enqueue(OutboundMail(pk=mail_id))
+                enqueue_send(OutboundMail(pk=mail_id))
             else:
                 job_run_again(job_ids=[job.pk])
     return len(ids)

@@ -8,7 +8,7 @@ sent: the agent gets what changed and may send anyway (``confirm``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from kefu.accounts.actor import Actor
 from kefu.core.errors import DomainError, ErrorCode, ValidationFailed
 from kefu.tickets.attachments import attachment_add
-from kefu.tickets.choices import EventKind, Status, Visibility
+from kefu.tickets.choices import AuthorKind, EventKind, Status, Visibility
 from kefu.tickets.models import Message, Ticket
 from kefu.tickets.selectors import message_scope, ticket_event_list
 from kefu.tickets.services import message_post
@@ -27,6 +27,7 @@ from kefu.workspace.ticket_timeline import describe_events
 # Statuses offered as "set status after sending" (each still checked by the state machine).
 AFTER_SEND_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD, Status.SOLVED)
 MAX_FILES = 10
+MAX_CC = 20
 
 
 def seen_token(ticket: Ticket) -> str:
@@ -60,8 +61,48 @@ def changes_since(*, actor: Actor, ticket: Ticket, seen: dt.datetime | None) -> 
     return Collision(messages=list(messages), events=[text for _e, text in describe_events(list(events))])
 
 
+def _is_inbound_mail(message: Message) -> bool:
+    meta = message.channel_meta or {}
+    return message.author_kind == AuthorKind.CUSTOMER and ("message_id" in meta or "cc" in meta)
+
+
+def cc_of(message: Message | None) -> list[dict[str, str]]:
+    """The Cc'd people of an inbound mail (channel_meta["cc"]: {"name", "address"})."""
+    raw = (message.channel_meta or {}).get("cc") if message is not None else None
+    found: dict[str, dict[str, str]] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict):
+            name, address = item.get("name"), item.get("address")
+        else:
+            name, address = "", item
+        if not isinstance(address, str) or "@" not in address:
+            continue
+        key = address.strip().lower()
+        found.setdefault(key, {"name": str(name or "").strip(), "address": address.strip()})
+    return list(found.values())[:MAX_CC]
+
+
+def ticket_cc_from(messages: Iterable[Message]) -> list[dict[str, str]]:
+    """The Cc list of the customer's last inbound mail among ``messages`` (time order)."""
+    last = None
+    for message in messages:
+        if _is_inbound_mail(message):
+            last = message
+    return cc_of(last)
+
+
+def ticket_cc(*, actor: Actor, ticket: Ticket) -> list[dict[str, str]]:
+    """The ticket's Cc'd people as the server knows them (never the form's word)."""
+    recent = (message_scope(actor=actor, ticket=ticket)
+              .filter(author_kind=AuthorKind.CUSTOMER).order_by("-created_at", "-pk")[:20])
+    return ticket_cc_from(reversed(list(recent)))
+
+
 def reply_send(*, actor: Actor, ticket: Ticket, body: str, visibility: str, status: str | None,
-               uploads: Sequence[UploadedFile], seen: str | None, confirm: bool) -> Message | Collision:
+               uploads: Sequence[UploadedFile], seen: str | None, confirm: bool,
+               cc: Sequence[dict[str, str]] = ()) -> Message | Collision:
+    """Post the agent's reply; ``cc`` (people to copy on a public reply) goes into the
+    message's channel_meta, where kefu.mailout reads it."""
     if visibility not in Visibility.values:
         raise ValidationFailed("unknown visibility", field="visibility")
     if status and status not in AFTER_SEND_STATUSES:
@@ -76,8 +117,9 @@ def reply_send(*, actor: Actor, ticket: Ticket, body: str, visibility: str, stat
         current = Ticket.objects.select_for_update().values_list("updated_at", flat=True).get(pk=ticket.pk)
         if not confirm and seen_at != current:
             return changes_since(actor=actor, ticket=ticket, seen=seen_at)
+        meta = {"cc": [dict(item) for item in cc]} if cc and visibility == Visibility.PUBLIC else None
         message = message_post(actor=actor, ticket=ticket, body=body, visibility=visibility,
-                               status=status or None)
+                               status=status or None, channel_meta=meta)
         for upload in uploads:
             attachment_add(actor=actor, message=message, upload=upload)
     return message

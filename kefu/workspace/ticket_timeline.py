@@ -10,9 +10,12 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.actor import Actor
 from kefu.accounts.models import AgentProfile, Team
+from kefu.mailout.choices import FailureReason, OutboundStatus
+from kefu.mailout.models import OutboundMail
+from kefu.mailout.selectors import outbound_by_message
 from kefu.sla.choices import SlaEventKind
 from kefu.sla.models import SlaEvent
-from kefu.tickets.choices import AuthorKind, EventKind, Priority, Status, TicketType
+from kefu.tickets.choices import AuthorKind, EventKind, Priority, Status, TicketType, Visibility
 from kefu.tickets.models import Message, Ticket, TicketEvent
 from kefu.tickets.selectors import message_scope, ticket_event_list
 
@@ -30,6 +33,41 @@ class Entry:
     text: str = ""
     rank: int = 0  # order at equal times: creation, then messages, then other events
     event_id: int | str | None = None  # str for SLA lines ("sla-<id>"): ids never collide
+    mail: OutboundMail | None = None  # the message's mail, when it went out by mail
+    mail_text: str = ""
+
+
+def mail_state_text(mail: OutboundMail | None) -> str:
+    """ "Mail sent", "Mail queued" or "Mail failed: <reason>" for an agent's message."""
+    if mail is None:
+        return ""
+    if mail.status == OutboundStatus.SENT:
+        return _("Mail sent")
+    if mail.status == OutboundStatus.QUEUED:
+        return _("Mail queued")
+    try:
+        reason = str(FailureReason(mail.reason).label) if mail.reason else mail.last_error
+    except ValueError:
+        reason = mail.reason
+    return _("Mail failed: %(reason)s") % {"reason": reason or _("unknown")}
+
+
+def attach_mail_states(entries: list[Entry]) -> list[Entry]:
+    """Hang each public agent or system message's mail state on its entry (one query).
+
+    kefu.mailout stamps the mail's Message-ID on the message in the transaction that
+    queues it: a message without one never went out by mail, and a page without such
+    messages (chat, phone, notes) asks the outbox nothing."""
+    by_id = {e.message.pk: e for e in entries
+             if e.message is not None and e.message.author_kind != AuthorKind.CUSTOMER
+             and e.message.visibility == Visibility.PUBLIC
+             and "message_id" in (e.message.channel_meta or {})}
+    if not by_id:
+        return entries
+    for message_id, mail in outbound_by_message(message_ids=by_id).items():
+        entry = by_id[message_id]
+        entry.mail, entry.mail_text = mail, mail_state_text(mail)
+    return entries
 
 
 def user_name(user) -> str:
@@ -169,7 +207,8 @@ def events_after(*, actor: Actor, ticket: Ticket, after: dt.datetime | None) -> 
 def messages_after(*, actor: Actor, ticket: Ticket, after_id: int, limit: int = 100) -> list[Entry]:
     """Messages with an id above ``after_id`` (what a socket that was away missed)."""
     qs = message_scope(actor=actor, ticket=ticket).filter(pk__gt=after_id).order_by("pk")
-    return [Entry(kind="message", at=m.created_at, message=m) for m in qs[:limit]]
+    return attach_mail_states([Entry(kind="message", at=m.created_at, message=m)
+                               for m in qs[:limit]])
 
 
 def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
@@ -179,4 +218,4 @@ def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
     entries += sla_entries(actor=actor, ticket=ticket)
     # At equal times (a reply that also changed the status) the message comes first.
     entries.sort(key=lambda entry: (entry.at, entry.rank))
-    return entries
+    return attach_mail_states(entries)

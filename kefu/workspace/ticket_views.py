@@ -18,7 +18,7 @@ from kefu.promises.models import Promise
 from kefu.promises.selectors import ticket_promises
 from kefu.promises.services import promise_create, promise_resolve
 from kefu.tickets.choices import Visibility
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Message, Ticket
 from kefu.tickets.selectors import attachment_get, message_scope, ticket_get
 from kefu.workspace.ticket_compose import (
     AFTER_SEND_STATUSES,
@@ -27,12 +27,15 @@ from kefu.workspace.ticket_compose import (
     reply_error_text,
     reply_send,
     seen_token,
+    ticket_cc,
+    ticket_cc_from,
 )
 from kefu.workspace.ticket_customer import customer_panel
 from kefu.workspace.ticket_promises import parse_local_datetime, promise_error_text
 from kefu.workspace.ticket_properties import error_text, panel_context, property_save
 from kefu.workspace.ticket_timeline import (
     Entry,
+    attach_mail_states,
     events_after,
     messages_after,
     timeline,
@@ -70,9 +73,12 @@ def _properties(request: HttpRequest, actor: Actor, ticket: Ticket, *, error: st
 @require_GET
 @staff_ticket_view
 def ticket_page(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
+    entries = timeline(actor=actor, ticket=ticket)
     return render(request, T + "page.html", {
         "ticket": ticket,
-        "entries": timeline(actor=actor, ticket=ticket),
+        "entries": entries,
+        # From the messages already loaded: no query of its own.
+        "cc": ticket_cc_from(e.message for e in entries if e.message is not None),
         "panel": customer_panel(actor=actor, ticket=ticket),
         "seen": seen_token(ticket),
         "after_send_statuses": [(s.value, s.label) for s in AFTER_SEND_STATUSES],
@@ -87,6 +93,10 @@ def _retarget(response: HttpResponse, target: str) -> HttpResponse:
     return response
 
 
+def _message_entry(message: Message) -> Entry:
+    return attach_mail_states([Entry(kind="message", at=message.created_at, message=message)])[0]
+
+
 @require_POST
 @staff_ticket_view
 def ticket_reply(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResponse:
@@ -97,6 +107,7 @@ def ticket_reply(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResp
             status=request.POST.get("status") or None,
             uploads=request.FILES.getlist("files"), seen=request.POST.get("seen"),
             confirm=request.POST.get("confirm") == "1",
+            cc=ticket_cc(actor=actor, ticket=ticket) if request.POST.get("copy_cc") == "1" else (),
         )
     except DomainError as error:
         response = render(request, T + "_reply_error.html", {"error": reply_error_text(error)},
@@ -110,7 +121,7 @@ def ticket_reply(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpResp
     fresh = ticket_get(actor=actor, pk=ticket.pk)
     message = message_scope(actor=actor, ticket=fresh).get(pk=result.pk)
     return render(request, T + "_reply_sent.html", {
-        "entry": Entry(kind="message", at=message.created_at, message=message),
+        "entry": _message_entry(message),
         "ticket": fresh, "seen": seen_token(fresh), "error": "",
         **panel_context(actor=actor, ticket=fresh),
     })
@@ -123,7 +134,7 @@ def ticket_message(request: HttpRequest, actor: Actor, ticket: Ticket, message_i
     if message is None:
         raise Http404("message not found")
     return render(request, T + "_entry.html", {
-        "entry": Entry(kind="message", at=message.created_at, message=message), "ticket": ticket,
+        "entry": _message_entry(message), "ticket": ticket,
     })
 
 
