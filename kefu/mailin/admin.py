@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kefu.mailin.models import InboundMail, Mailbox
+from kefu.mailin.choices import ImapAfterStore
+from kefu.mailin.models import ImapAccount, InboundMail, Mailbox
 from kefu.mailin.services import inbound_process_again
 
 
@@ -24,7 +25,7 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = ("address", "aliases", "name", "team", "default_priority", "active")
+        fields = ("address", "aliases", "name", "team", "default_priority", "calendar", "active")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +63,7 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ("address", "name", "team", "default_priority", "active")
+    list_display = ("address", "name", "team", "default_priority", "calendar", "active")
     list_filter = ("active", "team")
     search_fields = ("address", "name")
 
@@ -131,3 +132,40 @@ class InboundMailAdmin(admin.ModelAdmin):
             "%(count)d mail queued to be processed again (only failed or waiting mail).",
             "%(count)d mails queued to be processed again (only failed or waiting mail).",
             count) % {"count": count}, messages.SUCCESS)
+
+
+class ImapAccountForm(forms.ModelForm):
+    # Write-only: the stored value is never sent to the browser; empty keeps it.
+    password = forms.CharField(
+        label=_("password"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_('The password, or "env:NAME" to read it from an environment variable, '
+                    'or "file:/path" to read it from a file. Leave empty to keep the '
+                    "current one."))
+
+    class Meta:
+        model = ImapAccount
+        fields = ("mailbox", "host", "port", "security", "username", "password", "folder",
+                  "after_store", "move_to", "active")
+
+    def clean_password(self) -> str:
+        value = self.cleaned_data.get("password") or ""
+        return value if value else (self.instance.password if self.instance.pk else "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("after_store") == ImapAfterStore.MOVE and not data.get("move_to", "").strip():
+            raise ValidationError({"move_to": _("Name the folder to move messages to.")})
+        if data.get("move_to") and data.get("move_to") == data.get("folder"):
+            raise ValidationError({"move_to": _("Move to another folder than the polled one.")})
+        return data
+
+
+@admin.register(ImapAccount)
+class ImapAccountAdmin(admin.ModelAdmin):
+    form = ImapAccountForm
+    list_display = ("__str__", "mailbox", "security", "active", "last_polled_at", "last_uid",
+                    "last_error")
+    list_filter = ("active", "security", "mailbox")
+    search_fields = ("host", "username", "folder")
+    readonly_fields = ("uidvalidity", "last_uid", "last_polled_at", "last_error", "last_warning")

@@ -29,3 +29,16 @@ class MailErrorCode(models.TextChoices):
     UNKNOWN_MAILBOX = "unknown_mailbox", _("Unknown mailbox")
     TOO_LARGE = "mail_too_large", _("Message too large")
     EMPTY = "mail_empty", _("Empty message")
+
+
+class ImapSecurity(models.TextChoices):
+    TLS = "tls", _("TLS (IMAPS, port 993)")
+    STARTTLS = "starttls", _("STARTTLS (port 143)")
+    NONE = "none", _("None (plain text; loopback or testing only)")
+
+
+class ImapAfterStore(models.TextChoices):
+    """What happens to a message on the server once kefu has stored it (never before)."""
+
+    FLAG_SEEN = "seen", _("Flag it \\Seen")
+    MOVE = "move", _("Move it to a folder")

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Team
-from kefu.mailin.choices import IgnoreReason, InboundStatus, Source
+from kefu.mailin.choices import IgnoreReason, ImapAfterStore, ImapSecurity, InboundStatus, Source
+from kefu.sla.models import BusinessCalendar
 from kefu.tickets.choices import Priority
 from kefu.tickets.models import Message, Ticket
 
@@ -29,6 +30,11 @@ class Mailbox(models.Model):
                              on_delete=models.SET_NULL, related_name="+")
     default_priority = models.CharField(_("default priority"), max_length=16,
                                         choices=Priority.choices, default=Priority.NORMAL)
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("SLA calendar"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The business calendar the SLA clocks of this mailbox's new tickets use; "
+                    "empty: the SLA policy's own calendar."))
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -85,3 +91,50 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.message_id or self.sha256[:12]}"
+
+
+class ImapAccount(models.Model):
+    """A server mailbox kefu polls over IMAP and feeds into ``mailbox`` (kefu.mailin.imap).
+
+    ``uidvalidity`` + ``last_uid`` are the cursor: every message with a UID above
+    ``last_uid`` in a folder whose UIDVALIDITY is unchanged is new to kefu. The password
+    field holds a literal, or a reference read at each poll: ``env:NAME`` (an environment
+    variable) or ``file:/path`` (a file, e.g. a Docker/Kubernetes secret); prefer those,
+    the literal is stored as it is."""
+
+    mailbox = models.ForeignKey(Mailbox, verbose_name=_("mailbox"), on_delete=models.CASCADE,
+                                related_name="imap_accounts")
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=8, choices=ImapSecurity.choices,
+                                default=ImapSecurity.TLS)
+    username = models.CharField(_("user name"), max_length=255)
+    password = models.CharField(
+        _("password"), max_length=1000, blank=True,
+        help_text=_('The password, or "env:NAME" to read it from an environment variable, '
+                    'or "file:/path" to read it from a file.'))
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    after_store = models.CharField(_("after storing"), max_length=8,
+                                   choices=ImapAfterStore.choices,
+                                   default=ImapAfterStore.FLAG_SEEN)
+    move_to = models.CharField(_("move to folder"), max_length=255, blank=True,
+                               help_text=_('The folder for "move it to a folder".'))
+    active = models.BooleanField(_("active"), default=True)
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("last UID stored"), default=0)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_warning = models.TextField(_("last warning"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("IMAP account")
+        verbose_name_plural = _("IMAP accounts")
+        ordering = ["mailbox", "host", "username"]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "port", "username", "folder"],
+                                    name="mailin_imap_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}:{self.port}/{self.folder}"

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from kefu.mailin.choices import InboundStatus
 from kefu.mailin.models import InboundMail, Mailbox
+from kefu.sla.models import BusinessCalendar
 
 
 def normalise_address(address: str) -> str:
@@ -39,3 +40,14 @@ def failed_mail() -> QuerySet[InboundMail]:
     """The visible "failed mail" list (raw bytes not loaded)."""
     return (InboundMail.objects.defer("raw").select_related("mailbox")
             .filter(status=InboundStatus.FAILED).order_by("-received_at", "-id"))
+
+
+def ticket_mailbox_calendar(ticket_id: int) -> BusinessCalendar | None:
+    """The SLA calendar of the mailbox whose mail created ticket ``ticket_id`` (None: the
+    ticket did not come by mail, or its mailbox names no calendar).
+
+    For the SLA engine when it starts a ticket's clocks (Event.TICKET_CREATED runs on
+    commit, after the parse job's transaction set InboundMail.ticket)."""
+    first = (InboundMail.objects.defer("raw").filter(ticket_id=ticket_id)
+             .select_related("mailbox__calendar").order_by("id").first())
+    return first.mailbox.calendar if first is not None else None

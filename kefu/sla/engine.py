@@ -95,15 +95,16 @@ def time_between(cal: Calendar, a: datetime, b: datetime) -> int:
 
 
 def new_target(*, ticket_id: int, policy: SlaPolicy, metric: str, started_at: datetime,
-               paused_seconds: int = 0) -> SlaTarget | None:
-    """An unsaved running clock for ``metric`` under ``policy`` (None: the policy has no target)."""
+               paused_seconds: int = 0, calendar: BusinessCalendar | None = None) -> SlaTarget | None:
+    """An unsaved running clock for ``metric`` under ``policy`` (None: the policy has no
+    target); ``calendar`` overrides the policy's (the ticket's mailbox names its own)."""
     minutes = policy.target_minutes(metric)
     if minutes is None:
         return None
     target = SlaTarget(
         ticket_id=ticket_id, policy=policy, metric=Metric(metric), state=TargetState.RUNNING,
         target_minutes=minutes, business_time=policy.time_mode == TimeMode.BUSINESS,
-        calendar=policy.calendar, started_at=started_at, paused_seconds=paused_seconds,
+        calendar=calendar or policy.calendar, started_at=started_at, paused_seconds=paused_seconds,
     )
     schedule(target)
     return target

@@ -10,7 +10,7 @@ instant the change happened, saves, writes ``SlaEvent`` rows and publishes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -28,7 +28,14 @@ from kefu.sla.choices import (
     TargetState,
 )
 from kefu.sla.engine import Happening
-from kefu.sla.models import LIVE_STATES, SlaEvent, SlaPolicy, SlaTarget, TicketFacts
+from kefu.sla.models import (
+    LIVE_STATES,
+    BusinessCalendar,
+    SlaEvent,
+    SlaPolicy,
+    SlaTarget,
+    TicketFacts,
+)
 from kefu.tickets.choices import AuthorKind, EventKind, Status, Visibility
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
@@ -63,6 +70,22 @@ def policy_for(facts: TicketFacts, policies: Iterable[SlaPolicy] | None = None) 
     return next((p for p in policies if p.active and p.matches(facts)), None)
 
 
+# ------------------------------------------------------------------ the ticket's own calendar
+
+# Channel apps may name the business calendar of the tickets they open (an email
+# mailbox's calendar): functions ticket -> BusinessCalendar | None, registered from
+# their AppConfig.ready(), so the SLA engine depends on no channel.
+CALENDAR_SOURCES: list[Callable[[Ticket], BusinessCalendar | None]] = []
+
+
+def _ticket_calendar(ticket: Ticket) -> BusinessCalendar | None:
+    for source in CALENDAR_SOURCES:
+        calendar = source(ticket)
+        if calendar is not None:
+            return calendar
+    return None
+
+
 # ------------------------------------------------------------------ the unit of work
 
 
@@ -71,6 +94,7 @@ class _Work:
     ticket: Ticket
     at: dt.datetime
     targets: list[SlaTarget]
+    calendar: BusinessCalendar | None = None  # the ticket's own, over the policy's
     happenings: list[Happening] = field(default_factory=list)
     applied: list[SlaPolicy | None] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)  # id() of changed targets
@@ -104,7 +128,8 @@ def _load(ticket_id: int, at: dt.datetime | None) -> _Work | None:
         .filter(Q(state__in=LIVE_STATES) | Q(state=TargetState.BREACHED, met_at__isnull=True)
                 | Q(metric=Metric.RESOLUTION, state__in=[TargetState.MET, TargetState.BREACHED]))
     )
-    return _Work(ticket=ticket, at=at or timezone.now(), targets=targets)
+    return _Work(ticket=ticket, at=at or timezone.now(), targets=targets,
+                 calendar=_ticket_calendar(ticket))
 
 
 def _save(work: _Work) -> None:
@@ -159,7 +184,7 @@ def _start(work: _Work, policy: SlaPolicy, metric: str, started_at: dt.datetime,
     target = engine.new_target(
         ticket_id=work.ticket.pk, policy=policy, metric=metric,
         started_at=carry.started_at if carry else started_at,
-        paused_seconds=carry.paused_seconds if carry else 0,
+        paused_seconds=carry.paused_seconds if carry else 0, calendar=work.calendar,
     )
     if target is None:
         return

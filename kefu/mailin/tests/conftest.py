@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -28,7 +28,8 @@ def _english() -> Iterator[None]:
 
 def make_mail(*, sender: str = "王小明 <wang@example.cn>", to: str = DEMO, subject: str = "订单没有收到",
               body: str = "你好，我的订单 12345 还没有收到，请帮忙查一下。", message_id: str | None = None,
-              headers: dict[str, str] | None = None, attachments: list[tuple[str, str, bytes]] = (),
+              headers: dict[str, str] | None = None,
+              attachments: Sequence[tuple[str, str, bytes]] = (),
               ) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender

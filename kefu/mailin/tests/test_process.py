@@ -14,9 +14,11 @@ from kefu.customers.models import Customer, CustomerIdentity
 from kefu.mail.tests.test_corpus import _load_yaml
 from kefu.mailin.choices import IgnoreReason, InboundStatus
 from kefu.mailin.models import InboundMail
+from kefu.mailin.selectors import ticket_mailbox_calendar
 from kefu.mailin.services import inbound_process_again
 from kefu.mailin.tests.conftest import DEMO, make_mail
 from kefu.mailin.threads import normalise_subject
+from kefu.sla.models import BusinessCalendar
 from kefu.tickets.choices import AuthorKind, Channel, Priority
 from kefu.tickets.models import Attachment, Message, Ticket
 from kefu.tickets.services import message_post
@@ -207,3 +209,22 @@ def test_reply_to_a_closed_ticket_starts_a_follow_up(deliver, make_ticket):
     reply = deliver(make_mail(subject="Re: 旧问题", headers={"In-Reply-To": "<closed-1@example.cn>"}))
     assert reply.status == InboundStatus.PROCESSED
     assert reply.ticket != first.ticket and reply.ticket.follow_up_of == first.ticket
+
+
+def test_the_mailbox_calendar_is_found_for_its_tickets(deliver, mailbox):
+    inbound = deliver(make_mail(subject="日历"))
+    assert ticket_mailbox_calendar(inbound.ticket_id) is None
+    mailbox.calendar = BusinessCalendar.objects.create(name="华东客服")
+    mailbox.save()
+    assert ticket_mailbox_calendar(inbound.ticket_id) == mailbox.calendar
+
+
+def test_a_mailbox_calendar_drives_the_ticket_sla_clocks(deliver, mailbox):
+    from kefu.sla.models import SlaTarget
+
+    mailbox.calendar = BusinessCalendar.objects.create(name="华东客服")
+    mailbox.save()
+    inbound = deliver(make_mail(subject="发票抬头错了"))
+    clocks = SlaTarget.objects.filter(ticket_id=inbound.ticket_id)
+    assert clocks.exists()
+    assert {c.calendar_id for c in clocks} == {mailbox.calendar.pk}  # not the policy's
