@@ -25,7 +25,7 @@ from kefu.channels.selectors import customer_actor
 from kefu.core.errors import ValidationFailed
 from kefu.customers.identities import normalise_email
 from kefu.customers.models import Customer
-from kefu.customers.services import customer_find_or_create
+from kefu.customers.services import customer_find_or_create, identity_set_bouncing
 from kefu.mail.parse import ParsedMail, parse_message
 from kefu.mailin import threads
 from kefu.mailin.choices import IgnoreReason, InboundStatus
@@ -108,6 +108,9 @@ def _process(inbound: InboundMail) -> None:
     if mail.bounce:
         found = _FAILED_RECIPIENT.search(raw)
         inbound.bounced_address = found.group(1).decode("ascii", "replace").lower()[:254] if found else ""
+        if inbound.bounced_address:
+            # Outbound mail skips it from now on (kefu.mailout checks the identity).
+            identity_set_bouncing(email=inbound.bounced_address, bouncing=True)
         _ignore(inbound, IgnoreReason.BOUNCE)
     elif mail.auto_submitted:
         _ignore(inbound, IgnoreReason.AUTO_REPLY)
@@ -160,6 +163,7 @@ def _body(mail: ParsedMail) -> str:
 
 def _requester(mail: ParsedMail, sender: str) -> Customer:
     customer, _created = customer_find_or_create(name=mail.from_name.strip()[:200], email=sender)
+    identity_set_bouncing(email=sender, bouncing=False)  # it wrote to us: it works again
     seen = 0
     while customer.merged_into_id is not None and seen < 20:
         customer = Customer.objects.get(pk=customer.merged_into_id)

@@ -228,3 +228,19 @@ def test_a_mailbox_calendar_drives_the_ticket_sla_clocks(deliver, mailbox):
     clocks = SlaTarget.objects.filter(ticket_id=inbound.ticket_id)
     assert clocks.exists()
     assert {c.calendar_id for c in clocks} == {mailbox.calendar.pk}  # not the policy's
+
+
+def test_a_bounce_marks_the_address_and_new_mail_from_it_clears_the_mark(deliver):
+    from kefu.customers.models import CustomerIdentity
+    from kefu.customers.services import IdentitySet, customer_create
+
+    bounce_raw = (FIXTURES / "bounce_dsn.eml").read_bytes()
+    probe = deliver(bounce_raw)
+    address = probe.bounced_address
+    assert address
+    InboundMail.objects.filter(pk=probe.pk).delete()  # deliver the same bounce again below
+    customer_create(name="退信客户", identities=IdentitySet(emails=[address]))
+    deliver(bounce_raw)
+    assert CustomerIdentity.objects.get(value=address).bouncing
+    deliver(make_mail(sender=address, subject="我换了新邮箱服务器"))
+    assert not CustomerIdentity.objects.get(value=address).bouncing
