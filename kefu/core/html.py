@@ -17,6 +17,14 @@ _BLOCK_END = re.compile(r"</(p|div|li|tr|h[1-4]|blockquote|pre)>|<br\s*/?>", re.
 _TAG = re.compile(r"<[^>]+>")
 
 
+def _no_remote_images(tag: str, attribute: str, value: str) -> str | None:
+    """Remote images are dropped (their alt text stays): a tracking pixel in a customer's
+    mail must not tell the sender when an agent read it. Inline (cid:) images stay."""
+    if tag == "img" and attribute == "src" and not value.lower().startswith("cid:"):
+        return None
+    return value
+
+
 def sanitize_html(raw: str) -> str:
     return nh3.clean(
         raw,
@@ -24,6 +32,7 @@ def sanitize_html(raw: str) -> str:
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_no_remote_images,
     )
 
 

@@ -78,3 +78,12 @@ def test_cursor_round_trip_and_garbage():
     for garbage in ("", "abc", "W10", encode_cursor(when, 1)[:-3] + "!!"):
         with pytest.raises(InvalidCursor):
             decode_cursor(garbage)
+
+
+def test_sanitised_html_drops_remote_images_but_keeps_inline_ones():
+    from kefu.core.html import sanitize_html
+
+    clean = sanitize_html('<p>您好<img src="https://track.example/p.gif" alt="logo">'
+                          '<img src="cid:part1@x" alt="截图"><script>x()</script></p>')
+    assert "track.example" not in clean and 'alt="logo"' in clean
+    assert 'src="cid:part1@x"' in clean and "<script" not in clean
