@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.actor import Actor
 from kefu.accounts.models import AgentProfile, Team
-from kefu.mailout.choices import FailureReason, OutboundStatus
+from kefu.mailout.choices import FailureReason, MailKind, OutboundStatus
 from kefu.mailout.models import OutboundMail
 from kefu.mailout.selectors import outbound_by_message
 from kefu.sla.choices import SlaEventKind
@@ -211,11 +211,26 @@ def messages_after(*, actor: Actor, ticket: Ticket, after_id: int, limit: int = 
                                for m in qs[:limit]])
 
 
+def acknowledgement_entries(*, actor: Actor, ticket: Ticket) -> list[Entry]:
+    """The automatic "we received your request" mail, as a history line (agents only)."""
+    if not actor.is_staff_role:
+        return []
+    rows = OutboundMail.objects.filter(ticket=ticket, kind=MailKind.ACKNOWLEDGEMENT).only(
+        "pk", "created_at", "recipient", "status")
+    return [
+        Entry(kind="event", at=row.created_at, rank=2, event_id=f"ack-{row.pk}",
+              text=_("Acknowledgement mailed to %(to)s (%(status)s)") % {
+                  "to": row.recipient, "status": row.get_status_display()})
+        for row in rows
+    ]
+
+
 def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
     messages = list(message_scope(actor=actor, ticket=ticket))
     entries = [Entry(kind="message", at=m.created_at, message=m) for m in messages]
     entries += event_entries(list(ticket_event_list(actor=actor, ticket=ticket)))
     entries += sla_entries(actor=actor, ticket=ticket)
+    entries += acknowledgement_entries(actor=actor, ticket=ticket)
     # At equal times (a reply that also changed the status) the message comes first.
     entries.sort(key=lambda entry: (entry.at, entry.rank))
     return attach_mail_states(entries)

@@ -107,7 +107,7 @@ def test_held_mail_shows_the_reason_and_notes_show_nothing(
     assert mail_state(html, note) == ""
 
 
-def test_page_asks_the_outbox_once_however_many_mails(cast, agent, email_ticket,
+def test_page_asks_the_outbox_twice_however_many_mails(cast, agent, email_ticket,
                                                       django_capture_on_commit_callbacks):
     actor = cast.actor(cast.agent_a)
 
@@ -119,7 +119,7 @@ def test_page_asks_the_outbox_once_however_many_mails(cast, agent, email_ticket,
     with django_capture_on_commit_callbacks(execute=True):
         message_post(actor=actor, ticket=email_ticket, body="第一条回复")
     page(agent, email_ticket)
-    assert queries() == 1
+    assert queries() == 2  # the replies' mail states, and the acknowledgement line
     with CaptureQueriesContext(connection) as ctx:
         page(agent, email_ticket)
     few = len(ctx.captured_queries)
@@ -129,7 +129,7 @@ def test_page_asks_the_outbox_once_however_many_mails(cast, agent, email_ticket,
     with CaptureQueriesContext(connection) as ctx:
         html = page(agent, email_ticket)
     assert html.count("邮件排队中") == 9
-    assert len(ctx.captured_queries) == few and queries() == 1
+    assert len(ctx.captured_queries) == few and queries() == 2
 
 
 def test_reply_form_offers_the_cc_and_copies_them_when_asked(
@@ -171,3 +171,16 @@ def test_cc_comes_from_the_last_inbound_mail_and_never_from_the_form(
                                "cc": [{"name": "赵六", "address": "zhao@example.com"}]})
     assert "赵六 &lt;zhao@example.com&gt;" in page(agent, ticket)
     assert not OutboundMail.objects.filter(kind=MailKind.ACKNOWLEDGEMENT).exists()
+
+
+def test_the_acknowledgement_is_a_line_of_the_ticket_history(cast, agent,
+                                                             django_capture_on_commit_callbacks):
+    from kefu.accounts.actor import SYSTEM
+    from kefu.tickets.services import ticket_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _ = ticket_create(actor=SYSTEM, subject="发票抬头", body="请重开发票",
+                                  requester=cast.customer, channel="email",
+                                  team_id=cast.team_a.pk, channel_meta=INBOUND)
+    html = page(agent, ticket)
+    assert "已发送受理确认邮件至 zhang@example.com" in html
