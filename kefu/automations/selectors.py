@@ -11,6 +11,7 @@ from kefu.automations.choices import RuleEvent, TimeAnchor
 from kefu.automations.models import Rule, RuleRun
 from kefu.tickets.choices import EventKind, Status
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.selectors import awaiting_agent_q
 
 
 def active_rules(event: str) -> list[Rule]:
@@ -41,9 +42,7 @@ def time_candidates(rule: Rule, now: dt.datetime) -> QuerySet[Ticket]:
                        .order_by("-created_at", "-id").values("created_at")[:1])
         qs = qs.annotate(since=Coalesce(Subquery(last_change), F("created_at")))
     elif anchor == TimeAnchor.CUSTOMER_MESSAGE:
-        qs = qs.filter(last_customer_message_at__isnull=False).filter(
-            Q(last_agent_message_at__isnull=True) | Q(last_agent_message_at__lt=F("last_customer_message_at"))
-        ).annotate(since=F("last_customer_message_at"))
+        qs = qs.filter(awaiting_agent_q()).annotate(since=F("last_customer_message_at"))
     elif anchor == TimeAnchor.AGENT_MESSAGE:
         qs = qs.filter(last_agent_message_at__isnull=False).filter(
             Q(last_customer_message_at__isnull=True) | Q(last_customer_message_at__lt=F("last_agent_message_at"))

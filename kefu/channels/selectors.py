@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts.actor import Actor
@@ -17,7 +17,7 @@ from kefu.accounts.models import AgentProfile
 from kefu.channels.models import Chat, ChatVisitor
 from kefu.tickets.choices import AuthorKind, Channel, Status
 from kefu.tickets.models import Message, Ticket
-from kefu.tickets.selectors import message_scope, ticket_scope
+from kefu.tickets.selectors import awaiting_agent_q, message_scope, ticket_scope
 
 # DOMAIN.md: a live chat gets its first answer within one minute.
 FIRST_RESPONSE_TARGET_SECONDS = 60
@@ -141,10 +141,7 @@ def waiting_chats(actor: Actor, *, now: dt.datetime | None = None, limit: int = 
     now = now or timezone.now()
     qs = (
         ticket_scope(actor=actor)
-        .filter(channel=Channel.CHAT, status__in=(Status.NEW, Status.OPEN),
-                last_customer_message_at__isnull=False)
-        .filter(Q(last_agent_message_at__isnull=True)
-                | Q(last_agent_message_at__lt=F("last_customer_message_at")))
+        .filter(awaiting_agent_q(), channel=Channel.CHAT, status__in=(Status.NEW, Status.OPEN))
         .exclude(chat__offline=True)
         .select_related("requester", "assignee", "team")
         .order_by("last_customer_message_at", "pk")[:limit]

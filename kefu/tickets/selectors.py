@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from kefu.accounts.actor import Actor
 from kefu.core.cursor import Page, paginate
@@ -20,6 +20,13 @@ from kefu.customers.choices import IdentityKind
 from kefu.customers.models import CustomerIdentity
 from kefu.tickets.choices import Visibility
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+
+
+def awaiting_agent_q() -> Q:
+    """Tickets whose customer wrote last: a customer message with no agent reply after it."""
+    return Q(last_customer_message_at__isnull=False) & (
+        Q(last_agent_message_at__isnull=True)
+        | Q(last_agent_message_at__lt=F("last_customer_message_at")))
 
 
 def ticket_scope(*, actor: Actor) -> QuerySet[Ticket]:

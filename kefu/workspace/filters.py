@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.actor import Actor
@@ -22,6 +22,7 @@ from kefu.customers.choices import Tier
 from kefu.sla.selectors import sla_at_risk_q
 from kefu.tickets.choices import Channel, Priority, Status
 from kefu.tickets.models import Ticket
+from kefu.tickets.selectors import awaiting_agent_q
 from kefu.tickets.statemachine import ACTIVE_STATUSES
 
 ME, NOBODY, MY_TEAMS = "me", "none", "mine"
@@ -107,9 +108,7 @@ class ViewFilters:
         elif isinstance(self.assignee, int):
             q &= Q(assignee_id=self.assignee)
         if self.awaiting_reply:
-            q &= Q(last_customer_message_at__isnull=False) & (
-                Q(last_agent_message_at__isnull=True)
-                | Q(last_agent_message_at__lt=F("last_customer_message_at")))
+            q &= awaiting_agent_q()
         if self.sla_at_risk:
             q &= sla_at_risk_q()
         return q
