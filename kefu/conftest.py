@@ -25,6 +25,9 @@ from kefu.tickets.services import ticket_create
 
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_no_network(settings, monkeypatch, tmp_path):
+    from kefu.sla.services import policies_changed
+
+    policies_changed()  # the per-process policy list may hold a rolled-back test's rows
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     real_connect = socket.socket.connect

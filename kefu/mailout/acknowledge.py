@@ -92,6 +92,10 @@ def outbound_acknowledge(*, ticket_id: int, now: dt.datetime | None = None) -> O
         return None
     if ticket.created_at < now - dt.timedelta(seconds=int(setting("KEFU_MAILOUT_MAX_AGE_SECONDS"))):
         return None
+    requester = ticket.requester
+    address = (requester.primary_identity(IdentityKind.EMAIL) or "").strip().lower()
+    if not address:
+        return None  # nobody to tell (checked first: the cheapest way out)
     first = (Message.objects.filter(ticket_id=ticket.pk).order_by("created_at", "pk")
              .only("author_kind", "channel_meta").first())
     if first is None or first.author_kind != AuthorKind.CUSTOMER:
@@ -103,9 +107,7 @@ def outbound_acknowledge(*, ticket_id: int, now: dt.datetime | None = None) -> O
         return None
     if OutboundMail.objects.filter(ticket_id=ticket.pk, kind=MailKind.ACKNOWLEDGEMENT).exists():
         return None
-    requester = ticket.requester
     sender = sender_for_ticket(ticket)
-    address = (requester.primary_identity(IdentityKind.EMAIL) or "").strip().lower()
     reason = hold_reason(address, sender=sender, now=now)
     if reason == FailureReason.NO_ADDRESS:
         return None  # nobody to tell

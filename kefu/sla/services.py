@@ -10,6 +10,7 @@ instant the change happened, saves, writes ``SlaEvent`` rows and publishes
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -63,10 +64,36 @@ def ticket_facts(ticket: Ticket) -> TicketFacts:
     )
 
 
+# The active policies, read at most every POLICY_CACHE_SECONDS per process: every ticket
+# event matches against them, and reading and building them was a tenth of a ticket
+# create. Saving or deleting a policy or calendar forgets the list at once in the saving
+# process (policies_changed, connected in SlaConfig.ready); other processes see the
+# change within POLICY_CACHE_SECONDS. Bulk updates must call policies_changed().
+POLICY_CACHE_SECONDS = 10.0
+_policy_cache: tuple[float, list[SlaPolicy]] | None = None
+
+
+def policies_changed(**_: object) -> None:
+    global _policy_cache
+    _policy_cache = None
+
+
+def active_policies() -> list[SlaPolicy]:
+    global _policy_cache
+    cached = _policy_cache
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < POLICY_CACHE_SECONDS:
+        return cached[1]
+    policies = list(SlaPolicy.objects.filter(active=True).select_related("calendar")
+                    .order_by("position", "id"))
+    _policy_cache = (now, policies)
+    return policies
+
+
 def policy_for(facts: TicketFacts, policies: Iterable[SlaPolicy] | None = None) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions all hold."""
     if policies is None:
-        policies = SlaPolicy.objects.filter(active=True).select_related("calendar").order_by("position", "id")
+        policies = active_policies()
     return next((p for p in policies if p.active and p.matches(facts)), None)
 
 
@@ -112,7 +139,7 @@ class _Work:
         return max(found, key=lambda t: (t.started_at, t.pk or 0), default=None)
 
 
-def _load(ticket_id: int, at: dt.datetime | None) -> _Work | None:
+def _load(ticket_id: int, at: dt.datetime | None, *, with_targets: bool = True) -> _Work | None:
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("requester__organisation")
@@ -120,6 +147,9 @@ def _load(ticket_id: int, at: dt.datetime | None) -> _Work | None:
     )
     if ticket is None:
         return None
+    if not with_targets:
+        return _Work(ticket=ticket, at=at or timezone.now(), targets=[],
+                     calendar=_ticket_calendar(ticket))
     # Only what a transition can touch: live clocks, breached ones not yet met, and
     # the resolution clock that a reopen resumes.
     targets = list(
@@ -290,7 +320,9 @@ def _policy_by_id(policy_id: int | None) -> SlaPolicy | None:
 @transaction.atomic
 def sla_on_ticket_created(*, ticket_id: int, at: dt.datetime | None = None) -> None:
     """Apply the first matching policy; the clocks start at the ticket's creation."""
-    work = _load(ticket_id, at)
+    # A new ticket has no clocks yet: they start here, after the APPLIED check below
+    # (under the ticket's row lock), so there is nothing to load.
+    work = _load(ticket_id, at, with_targets=False)
     if work is None or SlaEvent.objects.filter(ticket=work.ticket, kind=SlaEventKind.APPLIED).exists():
         return  # a replayed event changes nothing
     work.at = at or work.ticket.created_at

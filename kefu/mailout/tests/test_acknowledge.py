@@ -15,6 +15,7 @@ from kefu.mailout.choices import FailureReason, MailKind, OutboundStatus
 from kefu.mailout.models import OutboundMail
 from kefu.mailout.services import SEND_JOB, outbound_suppressed
 from kefu.sla.models import SlaPolicy, SlaTarget
+from kefu.sla.services import policies_changed
 from kefu.tickets.services import ticket_create
 
 INBOUND = {"message_id": "<first@mail.example.com>", "references": ["<root@mail.example.com>"]}
@@ -85,6 +86,7 @@ def test_english_customer_gets_english_in_their_time_zone(cast, bus, smtp, four_
 
 def test_without_an_sla_clock_the_mail_promises_no_time(cast, bus, smtp):
     SlaPolicy.objects.update(active=False)
+    policies_changed()
     ticket = open_ticket(bus, cast)
     run_queued_jobs(SEND_JOB)
     text = smtp.messages()[0].get_body(preferencelist=("plain",)).get_content()
