@@ -18,24 +18,36 @@ The rules, in short:
   (or ``86`` followed by a space or dash: run together, ``8613800138000`` is
   as likely a 13-digit waybill number) and grouped 3-4-4 with one kind of
   separator (space or dash).
-* landline: ``0`` + area code (``10``, ``2x`` or a 3-digit code starting 3-9)
-  + a 7-8 digit local number, after ``-``, a space or parentheses around
-  the area code; run together (``01087654321``) the local number must start
-  with 2-9.
+* landline: ``0`` + an area code in use (``10``, ``2x`` or one of the
+  3-digit codes of _AREA_CODE_TABLE) + a 7-8 digit local number, after
+  ``-``, a space or parentheses around the area code; the local number may be
+  grouped as on business cards (``0755-8601-3388``, ``021-6210 1234``), and
+  ``+86``/``0086`` may replace the trunk ``0`` (``+86(10)62345678``,
+  ``+86 10 6234 5678``). Run together (``01087654321``, ``075586013388``) the
+  local number must be plain and start with 2-9 to stay clear of serials.
+  A number right after a code label (``发票代码``, ``编号``, ``订单号``,
+  ``invoice no.``...) is no phone: a 12-digit invoice code ``037022051600``
+  has the shape of a Shangqiu (0370) number.
 * id_card: 18 characters, a real province code, a real birth date between
   1900 and 2099, and the ISO 7064 MOD 11-2 check character (0-9 or X).
   The old 15-digit numbers have no checksum and are not detected.
 * bank_card: 16-19 digits, plain or in groups of four, first digit 3-6 or 9
   (Visa, Mastercard, UnionPay 62, old domestic 95xx; date-prefixed order
-  numbers start with 1 or 2), passing the Luhn check. An 18-digit number that
-  is a valid ID number is an ID number, not a card.
+  numbers start with 1 or 2), passing the Luhn check. One random serial in
+  ten passes Luhn, so a plain 17-19 digit number (only domestic cards are that
+  long) also needs an issuer prefix (62, 4, 51-55, 35, 9) or a card word
+  (``卡``, ``账号``, ``尾号``, ``card``) earlier in its sentence; 16-digit and
+  grouped numbers need neither. After a code label (``订单号``...) a number
+  is no card. An 18-digit number that is a valid ID number is an ID number.
 * email: the usual ``local@domain.tld`` with an ASCII domain.
 * address: a province-level name (``北京``, ``广东省``...) or a major city,
   then optional city and district/county, an optional town or sub-district,
-  a road (``路``, ``街``, ``大道``, ``道``, ``巷``, ``弄``, ``胡同``) and a house
-  number (``88号``, ``123弄``) or a lettered block (``B座``), then optionally
-  a building name (``…大厦``, ``…小区``, ``…城``...) and building/unit/floor/
-  room parts (``2号楼``, ``3单元``, ``501室``, ``5号楼1201``). Text after the
+  a road (``路``, ``街``, ``大道``, ``道``, ``巷``, ``弄``, ``胡同``), an optional
+  numbered section (``人民南路四段``) and a house number (``88号``,
+  ``123弄``, not ``5号线``, a metro line) or a lettered block (``B座``), then
+  optionally a building name in one or more parts (``…大厦``, ``绿城桂花园``)
+  and phase/building/unit/floor/room parts (``二期``, ``2号楼``, ``3单元``,
+  ``501室``, ``1203房``, ``5号楼1201``, ``1单元1801``). Text after the
   house number that fits none of these stays visible. Without a road *and* a
   number there is no address ("我在北京出差" stays as it is). Name
   characters never include common function words (在, 的, 是, 我...), so a
@@ -109,13 +121,41 @@ _MOBILE_RE = re.compile(
     r"(?P<head>1[3-9][0-9])(?P<sep>[ -]?)(?P<mid>[0-9]{4})(?P=sep)(?P<tail>[0-9]{4})" + _EDGE_AFTER
 )
 
-_AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
+# Area codes without the trunk 0. The regex takes any 10, 2x or 3-digit code
+# starting 3-9; _AREA_CODES keeps only those in use, so 12-digit invoice codes
+# such as 044032554826 (0440 is no area code) are not read as landlines.
+_AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
+# The 3-digit codes in use (after 10 and 2x), from Hebei (310) to Xinjiang (999).
+_AREA_CODE_TABLE = """
+310 311 312 313 314 315 316 317 318 319 335 349 350 351 352 353 354 355 356 357 358 359
+370 371 372 373 374 375 376 377 378 379 391 392 393 394 395 396 398
+410 411 412 413 414 415 416 417 418 419 421 427 429 431 432 433 434 435 436 437 438 439
+451 452 453 454 455 456 457 458 459 464 467 468 469
+470 471 472 473 474 475 476 477 478 479 482 483
+510 511 512 513 514 515 516 517 518 519 523 527 530 531 532 533 534 535 536 537 538 539
+543 546 550 551 552 553 554 555 556 557 558 559 561 562 563 564 566
+570 571 572 573 574 575 576 577 578 579 580 591 592 593 594 595 596 597 598 599
+631 632 633 634 635 660 662 663 668 691 692
+701 710 711 712 713 714 715 716 717 718 719 722 724 728
+730 731 734 735 736 737 738 739 743 744 745 746
+750 751 752 753 754 755 756 757 758 759 760 762 763 766 768 769
+770 771 772 773 774 775 776 777 778 779 790 791 792 793 794 795 796 797 798 799
+812 813 816 817 818 825 826 827 830 831 832 833 834 835 836 837 838 839
+851 852 853 854 855 856 857 858 859 870 871 872 873 874 875 876 877 878 879
+883 886 887 888 891 892 893 894 895 896 897 898
+901 902 903 906 908 909 910 911 912 913 914 915 916 917 919
+930 931 932 933 934 935 936 937 938 939 941 943 951 952 953 954 955
+970 971 972 973 974 975 976 977 979 990 991 992 993 994 995 996 997 998 999
+"""
+_AREA_CODES = frozenset(("10", *(f"2{d}" for d in "0123456789"), *_AREA_CODE_TABLE.split()))
 _LANDLINE_RE = re.compile(
-    _EDGE_BEFORE
-    # A separated local number may start with 1 (examples and some PBX
-    # numbers do); run together, it must start 2-9 to stay clear of serials.
-    + rf"(?:(?:\((?P<area_p>{_AREA})\) ?|(?P<area_s>{_AREA})[ -])(?P<local_s>[1-9][0-9]{{6,7}})"
-    + rf"|(?P<area>{_AREA})(?P<local>[2-9][0-9]{{6,7}}))"
+    r"(?<![0-9A-Za-z+])(?<![0-9][.])"
+    # +86/0086 drops the trunk 0: +86(10)62345678, +86 10 6234 5678
+    + rf"(?:(?P<cc>(?:\+|00)86)[ -]?(?:\((?P<cc_area_p>{_AREA})\)|(?P<cc_area>{_AREA}))"
+    + rf"|\((?P<area_p>0{_AREA})\)|(?P<area>0{_AREA}))"
+    + r"(?P<sep>[ -]?)"
+    # plain 7-8 digits, or grouped as on business cards: 8601-3388, 511 6693
+    + r"(?P<local>[1-9][0-9]{6,7}|[1-9][0-9]{2,3}[ -][0-9]{4})"
     + _EDGE_AFTER
 )
 
@@ -206,6 +246,7 @@ _CITIES = (
 # Characters that read as sentence words, never as part of a place name here.
 _STOP = "在的了我你他她是到跟去把被给往寄送住址话请您吗呢吧啊呀也就还要想说与或"
 _NAME = rf"(?:(?![{_STOP}])[\u4e00-\u9fff])"
+_BUILDING = "大厦|广场|中心|花园|小区|公寓|大楼|家园|公馆|新村|城|苑|院|园|府|湾"
 _ADDRESS_RE = re.compile(
     r"(?P<admin>"
     rf"(?:(?:{_PROVINCES})(?:{_NAME}{{1,6}}?(?:市|自治州|地区|盟))?|{_CITIES})"
@@ -213,15 +254,73 @@ _ADDRESS_RE = re.compile(
     r")"
     rf"(?:{_NAME}{{1,8}}?(?:街道|镇|乡))?"
     rf"{_NAME}{{1,10}}?(?:大道|大街|路|街|道|巷|胡同)"
+    # a numbered section of the road: 人民南路四段
+    r"(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})段)?"
     r"(?:(?:[0-9]{1,5}(?:-[0-9]{1,4})?|[一二三四五六七八九十百零〇]{1,5})[号弄]|[A-Za-z]座)"
-    rf"(?:[A-Za-z]{{0,8}}{_NAME}{{1,10}}?(?:大厦|广场|中心|花园|小区|公寓|大楼|家园|城|苑|院|园))?"
-    r"(?:[-]?[0-9A-Za-z一二三四五六七八九十]{1,5}(?:号楼|号院|栋|幢|座|单元|楼|层|室|号|户))*"
+    r"(?!线)"  # 春熙路5号线 is a metro line
+    # a building name, possibly in several parts: 绿城桂花园, SOHO现代城
+    rf"(?:[A-Za-z]{{0,8}}(?:{_NAME}{{1,10}}?(?:{_BUILDING}))+)?"
+    # phase, building, unit, floor and room: 二期6栋1单元1801室
+    r"(?:[-]?[0-9A-Za-z一二三四五六七八九十]{1,5}(?:号楼|号院|栋|幢|座|单元|楼|层|室|房|号|户|期|区))*"
     # a bare room number right after a building/unit/floor part: 5号楼1201
     r"(?:(?<=[楼栋幢座元层])-?[0-9]{2,5}(?![0-9]))?"
 )
 
 
 # --- detection ---------------------------------------------------------------
+
+# A label right before a number that names it a code, not a phone or a card:
+# 发票代码044032554826, 订单号6222..., "invoice no. 0350...".
+_CODE_LABEL_RE = re.compile(
+    r"(?:发票代码|发票号码?|代码|编码|编号|税号|票号|订单号?|单号|运单号?|流水号|交易号|序列号"
+    r"|invoice(?: ?(?:code|no\.?|number))?|order(?: ?(?:no\.?|number|id))?|s/?n)"
+    r" ?(?:[:：#]|是|为)? ?$",
+    re.IGNORECASE,
+)
+# Words before a long card number that say it is one (same sentence, 12 characters).
+_CARD_WORD_RE = re.compile(r"卡|card|账号|帐号|账户|尾号", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# Issuer prefixes of cards with 17-19 digit numbers: UnionPay 62, Visa 4,
+# Mastercard 51-55, JCB 35, old domestic 9 (95xx).
+_LONG_CARD_BIN_RE = re.compile(r"62|4|5[1-5]|35|9")
+
+
+def _labelled_as_code(norm: str, start: int) -> bool:
+    return _CODE_LABEL_RE.search(norm[max(0, start - 16) : start]) is not None
+
+
+def _has_card_word(norm: str, start: int) -> bool:
+    window = _SENTENCE_END.split(norm[max(0, start - 12) : start])[-1]
+    return _CARD_WORD_RE.search(window) is not None
+
+
+def _landline_parts(m: re.Match[str]) -> tuple[str, str]:
+    """(area code with its trunk 0, local digits) of a _LANDLINE_RE match."""
+    area = m.group("area_p") or m.group("area")
+    if area is None:
+        area = "0" + (m.group("cc_area_p") or m.group("cc_area"))
+    return area, re.sub(r"[ -]", "", m.group("local"))
+
+
+def _is_landline(norm: str, m: re.Match[str]) -> bool:
+    area, local = _landline_parts(m)
+    if area[1:] not in _AREA_CODES or _labelled_as_code(norm, m.start()):
+        return False
+    run_together = not m.group("sep") and not (m.group("area_p") or m.group("cc_area_p"))
+    # Run together, only a plain local number starting 2-9: 01012345678 is a serial.
+    return not run_together or (local == m.group("local") and local[0] != "1")
+
+
+def _is_card(norm: str, m: re.Match[str]) -> bool:
+    """Luhn-valid and not labelled as a code; a plain 17-19 digit number also needs
+    a real issuer prefix or a card word before it, as one random serial in ten
+    passes Luhn. Grouping in fours is card-like enough on its own."""
+    digits = re.sub(r"[ -]", "", m.group())
+    if not luhn_valid(digits) or _labelled_as_code(norm, m.start()):
+        return False
+    if m.group("sep") or len(digits) == 16 or _LONG_CARD_BIN_RE.match(digits):
+        return True
+    return _has_card_word(norm, m.start())
 
 
 def _candidates(norm: str, original: str) -> list[PiiMatch]:
@@ -234,14 +333,15 @@ def _candidates(norm: str, original: str) -> list[PiiMatch]:
         if is_valid_id_number(m.group()):
             add(PiiKind.ID_CARD, m)
     for m in _CARD_RE.finditer(norm):
-        if luhn_valid(re.sub(r"[ -]", "", m.group())):
+        if _is_card(norm, m):
             add(PiiKind.BANK_CARD, m)
     for m in _EMAIL_RE.finditer(norm):
         add(PiiKind.EMAIL, m)
     for m in _MOBILE_RE.finditer(norm):
         add(PiiKind.MOBILE, m)
     for m in _LANDLINE_RE.finditer(norm):
-        add(PiiKind.LANDLINE, m)
+        if _is_landline(norm, m):
+            add(PiiKind.LANDLINE, m)
     for m in _ADDRESS_RE.finditer(norm):
         add(PiiKind.ADDRESS, m)
     return found
@@ -302,8 +402,7 @@ def _mask_landline(value: str) -> str:
     m = _LANDLINE_RE.fullmatch(_normalise(value).strip())
     if m is None:
         return _mask_mobile(value)
-    area = m.group("area_p") or m.group("area_s") or m.group("area")
-    local = m.group("local_s") or m.group("local")
+    area, local = _landline_parts(m)
     return f"{area}-{STARS}{local[-4:]}"
 
 

@@ -118,6 +118,27 @@ def test_luhn_invalid_cards_are_not_found(card):
     assert find_pii(f"卡号{card}") == []
 
 
+def test_long_serial_without_card_prefix_needs_a_card_word_or_grouping():
+    serial = luhn_complete("370000123456789012")  # 19 digits, 37 is no 19-digit issuer
+    grouped = " ".join(serial[i : i + 4] for i in range(0, 19, 4))
+    assert luhn_valid(serial)
+    assert find_pii(f"请查一下{serial}的状态") == []
+    assert kinds_and_values(f"卡号{serial}") == [("bank_card", serial)]
+    assert kinds_and_values(f"我的银行卡是{serial}") == [("bank_card", serial)]
+    assert kinds_and_values(f"请查一下{grouped}的状态") == [("bank_card", grouped)]
+    # a real issuer prefix or 16 digits need no context
+    assert kinds_and_values(f"请查一下{CARD_UNIONPAY_19}的状态") == [
+        ("bank_card", CARD_UNIONPAY_19)
+    ]
+    assert kinds_and_values(f"请查一下{CARD_VISA}") == [("bank_card", CARD_VISA)]
+
+
+def test_a_number_labelled_as_an_order_is_not_a_card():
+    assert luhn_valid(CARD_UNIONPAY_19)
+    assert find_pii(f"订单号{CARD_UNIONPAY_19}") == []
+    assert find_pii(f"流水号：{CARD_VISA}") == []
+
+
 def test_date_prefixed_serial_is_not_a_card_even_if_luhn_valid():
     serial = luhn_complete("202611228614240")  # 16 digits, starts like a date
     assert luhn_valid(serial)
@@ -210,6 +231,46 @@ def test_run_together_landline_must_not_start_with_1():
     assert find_pii("编码01012345678") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "masked"),
+    [
+        ("电话0755-8601-3388找我", "0755-8601-3388", "0755-****3388"),
+        ("电话0755 8601 3388找我", "0755 8601 3388", "0755-****3388"),
+        ("电话021-6210 1234找我", "021-6210 1234", "021-****1234"),
+        ("电话0731-511-6693找我", "0731-511-6693", "0731-****6693"),
+        ("电话+86(10)62345678找我", "+86(10)62345678", "010-****5678"),
+        ("电话+86 10 6234 5678找我", "+86 10 6234 5678", "010-****5678"),
+        ("电话0086-755-86013388找我", "0086-755-86013388", "0755-****3388"),
+        ("座机075586013388", "075586013388", "0755-****3388"),  # 0 + 3-digit code + 8
+    ],
+)
+def test_grouped_and_international_landlines(text, value, masked):
+    assert kinds_and_values(text) == [("landline", value)]
+    assert mask_value(PiiKind.LANDLINE, value) == masked
+    assert mask(text) == text.replace(value, masked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发票代码044032554826，发票号码01244861",  # 0440 is no area code
+        "发票代码037022051600，抬头开错了",  # 0370 is one (Shangqiu): the label decides
+        "发票代码：035022238572",
+        "invoice code 037022665105",
+        "编号 0755-86013388",
+        "0440-3255 4826",  # grouped like a phone, but no such area code
+    ],
+)
+def test_invoice_codes_and_labelled_codes_are_not_landlines(text):
+    assert find_pii(text) == []
+
+
+def test_a_label_far_before_the_number_does_not_hide_a_landline():
+    text = "请把发票寄给张三，电话0370-2205160"
+    assert kinds_and_values(text) == [("landline", "0370-2205160")]
+    assert kinds_and_values("发票代码写错了，座机037122051600") == [("landline", "037122051600")]
+
+
 # --- emails --------------------------------------------------------------------------
 
 
@@ -280,6 +341,37 @@ def test_email_made_of_a_mobile_number_is_one_email():
 def test_addresses(text, value, masked):
     assert kinds_and_values(text) == [("address", value)]
     assert mask(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "寄到湖北省武汉市江汉区武汉大道708号绿城桂花园19栋3单元2703室，谢谢",
+            "湖北省武汉市江汉区武汉大道708号绿城桂花园19栋3单元2703室",
+        ),
+        (
+            "寄到深圳市南山区科技路8号万科城二期6栋1单元1801，谢谢",
+            "深圳市南山区科技路8号万科城二期6栋1单元1801",
+        ),
+        (
+            "寄到杭州市西湖区文三路9号翠湖苑三期2幢1203房，谢谢",
+            "杭州市西湖区文三路9号翠湖苑三期2幢1203房",
+        ),
+        ("成都市武侯区人民南路四段1号", "成都市武侯区人民南路四段1号"),
+        ("南京市建邺区刘街2段719号7号楼2201", "南京市建邺区刘街2段719号7号楼2201"),
+    ],
+)
+def test_building_names_in_several_parts_and_road_sections(text, value):
+    assert kinds_and_values(text) == [("address", value)]
+    assert value not in mask(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["成都春熙路5号线", "坐到成都春熙路15号线换乘", "北京建国路1号线路图"]
+)
+def test_metro_lines_are_not_addresses(text):
+    assert find_pii(text) == []
 
 
 @pytest.mark.parametrize(
