@@ -25,9 +25,9 @@ from kefu.tickets.services import ticket_create
 
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_no_network(settings, monkeypatch, tmp_path):
-    from kefu.sla.services import policies_changed
+    from kefu.core.proccache import forget_all
 
-    policies_changed()  # the per-process policy list may hold a rolled-back test's rows
+    forget_all()  # per-process cached rows may be a rolled-back test's
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     real_connect = socket.socket.connect

@@ -10,7 +10,6 @@ instant the change happened, saves, writes ``SlaEvent`` rows and publishes
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.core.events import publish
+from kefu.core.proccache import ProcessCached
 from kefu.customers.choices import Tier
 from kefu.sla import engine
 from kefu.sla.choices import (
@@ -64,36 +64,21 @@ def ticket_facts(ticket: Ticket) -> TicketFacts:
     )
 
 
-# The active policies, read at most every POLICY_CACHE_SECONDS per process: every ticket
-# event matches against them, and reading and building them was a tenth of a ticket
-# create. Saving or deleting a policy or calendar forgets the list at once in the saving
-# process (policies_changed, connected in SlaConfig.ready); other processes see the
-# change within POLICY_CACHE_SECONDS. Bulk updates must call policies_changed().
-POLICY_CACHE_SECONDS = 10.0
-_policy_cache: tuple[float, list[SlaPolicy]] | None = None
+def _read_active_policies() -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.filter(active=True).select_related("calendar")
+                .order_by("position", "id"))
 
 
-def policies_changed(**_: object) -> None:
-    global _policy_cache
-    _policy_cache = None
-
-
-def active_policies() -> list[SlaPolicy]:
-    global _policy_cache
-    cached = _policy_cache
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < POLICY_CACHE_SECONDS:
-        return cached[1]
-    policies = list(SlaPolicy.objects.filter(active=True).select_related("calendar")
-                    .order_by("position", "id"))
-    _policy_cache = (now, policies)
-    return policies
+# Every ticket event matches against the active policies; reading and building them was
+# a tenth of a ticket create (kefu.core.proccache: forgotten on save, 10 s elsewhere).
+active_policies = ProcessCached(_read_active_policies)
+policies_changed = active_policies.forget
 
 
 def policy_for(facts: TicketFacts, policies: Iterable[SlaPolicy] | None = None) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions all hold."""
     if policies is None:
-        policies = active_policies()
+        policies = active_policies.get()
     return next((p for p in policies if p.active and p.matches(facts)), None)
 
 
