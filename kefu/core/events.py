@@ -21,7 +21,7 @@ Handler = Callable[..., Any]
 
 
 class Event(models.TextChoices):
-    TICKET_CREATED = "ticket.created"
+    TICKET_CREATED = "ticket.created"  # ticket_id, message_id and author_kind of its first message
     TICKET_UPDATED = "ticket.updated"
     TICKET_MERGED = "ticket.merged"
     MESSAGE_CREATED = "message.created"

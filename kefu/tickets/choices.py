@@ -56,6 +56,7 @@ class EventKind(models.TextChoices):
     MERGED_FROM = "merged_from", _("Another ticket merged in")
     FOLLOW_UP = "follow_up", _("Follow-up created")
     AUTOMATION = "automation", _("Automation rule ran")
+    TRIAGE = "triage", _("Auto-triage")
 
 
 class FieldType(models.TextChoices):

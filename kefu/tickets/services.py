@@ -169,7 +169,7 @@ def ticket_create(
         if tags:
             ticket.tags.set(tags_get_or_create(tags))
         author_is_customer = actor.is_customer or actor.user_id is None
-        Message.objects.create(
+        first = Message.objects.create(
             ticket=ticket,
             author_kind=AuthorKind.CUSTOMER if author_is_customer else AuthorKind.AGENT,
             author_customer=requester if author_is_customer else None,
@@ -180,7 +180,8 @@ def ticket_create(
         _event(ticket, actor, EventKind.CREATED, at=now, after={
             "status": ticket.status, "priority": ticket.priority, "channel": channel,
         }).save()
-        publish(Event.TICKET_CREATED, ticket_id=ticket.pk)
+        publish(Event.TICKET_CREATED, ticket_id=ticket.pk, message_id=first.pk,
+                author_kind=first.author_kind)
         return ticket, True
 
 
