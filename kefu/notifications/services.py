@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.assist.pii import mask
 from kefu.core.events import Event, publish
 from kefu.notifications.models import Notification
 
@@ -22,7 +23,7 @@ def notify(*, user_ids: Iterable[int | None], kind: str, text: str, ticket_id: i
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True).only("pk", "email"))
     if not users:
         return []
-    text = text[:300]
+    text = mask(text)[:300]  # notifications (and their mails) never carry personal data
     rows = Notification.objects.bulk_create(
         [Notification(user_id=u.pk, ticket_id=ticket_id, kind=kind, text=text) for u in users])
     publish(Event.NOTIFICATION_CREATED, user_ids=[u.pk for u in users])
