@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     smtpd.add_argument("args", nargs=argparse.REMAINDER, help="--host HOST --port PORT")
     smtpd.set_defaults(handler=cmd_smtpd)
 
+    assist = sub.add_parser("assist", help="offline assistance: train the intent model on "
+                            "solved tickets, evaluate classifiers on your own files")
+    assist.add_argument("args", nargs=argparse.REMAINDER,
+                        help="train [--min-per-category N] | eval polarity|intent --train A "
+                        "--test B | split FILE ...")
+    assist.set_defaults(handler=cmd_assist)
+
     check = sub.add_parser("check", help="system checks, database connection and migrations")
     check.set_defaults(handler=cmd_check)
 
@@ -147,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 # only lists them in --help, it would reject an option in first position.
 PASSTHROUGH = {"migrate": "cmd_migrate", "createsuperuser": "cmd_createsuperuser",
                "manage": "cmd_manage", "worker": "cmd_worker",
-               "ingest-mail": "cmd_ingest_mail", "smtpd": "cmd_smtpd"}
+               "ingest-mail": "cmd_ingest_mail", "smtpd": "cmd_smtpd", "assist": "cmd_assist"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,6 +234,16 @@ def cmd_smtpd(args: argparse.Namespace) -> int:
     from kefu.mailin.smtpd import main as smtpd_main
 
     return smtpd_main(args.args)
+
+
+def cmd_assist(args: argparse.Namespace) -> int:
+    if args.args[:1] == ["train"]:
+        from kefu.intel.training import main as train_main
+
+        return train_main(args.args[1:])
+    from kefu.assist.cli import main as assist_main  # eval and split: no database
+
+    return assist_main(args.args)
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:

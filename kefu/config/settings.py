@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kefu.routing",
     "kefu.promises",
     "kefu.automations",
+    "kefu.intel",
     "kefu.notifications",
     "kefu.mailin",
     "kefu.mailout",
@@ -271,6 +272,9 @@ EMAIL_TIMEOUT = env_int("KEFU_EMAIL_TIMEOUT", 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Personal data (phones, ID and card numbers, emails, addresses) is masked in every
+    # log line: kefu.assist.logfilter.
+    "filters": {"pii": {"()": "kefu.assist.logfilter.PiiMaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["pii"]}},
     "root": {"handlers": ["console"], "level": env_str("KEFU_LOG_LEVEL", "WARNING")},
 }

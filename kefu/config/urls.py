@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agent/notifications/", include("kefu.notifications.urls")),
     path("agent/promises/", include("kefu.promises.urls")),
+    path("agent/", include("kefu.intel.urls")),  # quality/ and tickets/<pk>/assistant/...
     path("agent/", include("kefu.workspace.urls")),
     path("portal/", include("kefu.portal.urls")),
     path("chat/", include("kefu.channels.urls")),

@@ -24,13 +24,14 @@ class Event(models.TextChoices):
     TICKET_CREATED = "ticket.created"  # ticket_id, message_id and author_kind of its first message
     TICKET_UPDATED = "ticket.updated"
     TICKET_MERGED = "ticket.merged"
-    MESSAGE_CREATED = "message.created"
+    MESSAGE_CREATED = "message.created"  # ticket_id, message_id, visibility, author_kind, status (new, or None)
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_UPDATED = "customer.updated"
     CUSTOMER_MERGED = "customer.merged"
     SLA_AT_RISK = "sla.at_risk"  # ticket_id, target_id, policy_id, metric, occurred_at
     SLA_BREACHED = "sla.breached"  # the same
     NOTIFICATION_CREATED = "notification.created"  # user_ids
+    INSIGHT_UPDATED = "insight.updated"  # ticket_id: a message was analysed (kefu.intel)
     AGENT_UPDATED = "agent.updated"  # user_id, team_ids, fields (e.g. availability)
 
 

@@ -424,3 +424,21 @@ ROUTING = {"售前咨询": "round_robin", "售后服务": "least_loaded", "VIP �
 # The inbound mailbox of the demo (kefu ingest-mail / kefu smtpd deliver to it).
 MAILBOX = "support@demo.kefu.local"
 MAILBOX_TEAM = "售后服务"
+
+# Ticket categories for auto-triage (kefu.intel): (name, description, keywords, team).
+# The demo's history is labelled with them (by its topic tag), so `kefu assist train`
+# has something to learn from.
+CATEGORIES = (
+    ("退款", "申请退款、退款进度、退款金额不对", "退款,退钱,退货退款,钱没退,到账", "售后服务"),
+    ("物流", "快递没到、物流不更新、配送地址修改", "快递,物流,发货,配送,没收到,单号", "售后服务"),
+    ("质量", "商品坏了、有瑕疵、和描述不符", "质量,坏了,破损,瑕疵,故障,不能用", "售后服务"),
+    ("账号", "登录不上、密码、手机号换绑、账号被封", "登录,密码,账号,验证码,换绑,注销", "售前咨询"),
+    ("发票", "开发票、发票抬头、专票、发票寄送", "发票,抬头,税号,专票,普票", "售后服务"),
+    ("售后", "保修、维修、换货、上门安装", "保修,维修,换货,安装,售后", "售后服务"),
+    ("投诉", "对服务或处理结果不满，要求投诉升级", "投诉,差评,曝光,12315,态度差,经理", "VIP 专席"),
+    ("会员", "会员等级、积分、权益、续费", "会员,积分,权益,续费,等级", "VIP 专席"),
+    ("产品咨询", "购买前咨询功能、规格、库存", "有货,规格,参数,区别,推荐,怎么用", "售前咨询"),
+    ("价格", "价格、优惠券、保价、促销活动", "价格,优惠券,保价,降价,活动,便宜", "售前咨询"),
+)
+# Product and domain words the tokeniser keeps whole.
+DOMAIN_WORDS = ("小蓝盒", "极速退款", "保价", "以旧换新", "晨光会员", "顺丰到付")

@@ -26,6 +26,8 @@ from kefu.customers.choices import Gender, Tier
 from kefu.customers.models import Customer, Organisation
 from kefu.customers.services import IdentitySet, customer_create, organisation_create
 from kefu.demo import data
+from kefu.intel.choices import CategorySource
+from kefu.intel.models import Category, DomainWord, TicketInsight
 from kefu.macros.services import macro_create
 from kefu.mailin.services import mailbox_set_team
 from kefu.mailout.services import outbound_suppressed
@@ -33,6 +35,7 @@ from kefu.routing.services import team_routing_set
 from kefu.sla.escalation import escalation_suppressed
 from kefu.sla.services import sla_sweep
 from kefu.tickets.choices import Channel, Priority, Status, Visibility
+from kefu.tickets.models import Ticket
 from kefu.tickets.services import message_post, ticket_create
 
 DEMO_TAG = "演示数据"
@@ -101,10 +104,25 @@ def _load(*, seed: int, now: dt.datetime | None) -> bool:
     # teams go to online agents.
     # The demo mailbox (created by kefu.mailin's migration) opens its tickets in after-sales.
     mailbox_set_team(address=data.MAILBOX, team_id=teams[data.MAILBOX_TEAM].pk)
+    _categories(teams)
     routing = {teams[team].pk: strategy for team, strategy in data.ROUTING.items()}
     transaction.on_commit(lambda: [team_routing_set(team_id=team_id, strategy=strategy)
                                    for team_id, strategy in routing.items()])
     return True
+
+
+# --- categories (kefu.intel) -------------------------------------------------
+
+def _categories(teams: dict[str, Team]) -> None:
+    """The demo's categories and domain words; its history labelled by topic, as if by agents."""
+    for position, (name, description, keywords, team) in enumerate(data.CATEGORIES, start=1):
+        category = Category.objects.create(name=name, description=description, keywords=keywords,
+                                           team=teams[team], tags=[name], position=position)
+        TicketInsight.objects.bulk_create(
+            [TicketInsight(ticket_id=pk, category=category, category_source=CategorySource.MANUAL)
+             for pk in Ticket.objects.filter(tags__name=name).values_list("pk", flat=True)],
+            ignore_conflicts=True)
+    DomainWord.objects.bulk_create([DomainWord(word=w) for w in data.DOMAIN_WORDS])
 
 
 # --- staff -----------------------------------------------------------------

@@ -36,6 +36,12 @@ def _ticket_merged(*, source_id: int, target_id: int, **_: object) -> None:
                    (ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id}))
 
 
+@subscribe(Event.INSIGHT_UPDATED)
+def _insight_updated(*, ticket_id: int, **_: object) -> None:
+    # Only the ticket's page shows the analysis: no queue refresh for it.
+    group_send(ticket_group(ticket_id), {"type": "ticket.changed", "ticket_id": ticket_id})
+
+
 @subscribe(Event.SLA_AT_RISK)
 @subscribe(Event.SLA_BREACHED)
 def _sla_changed(*, ticket_id: int, **_: object) -> None:

@@ -356,7 +356,8 @@ def message_post(
     ticket.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
     TicketEvent.objects.bulk_create(events)
     publish(Event.MESSAGE_CREATED, ticket_id=ticket.pk, message_id=message.pk,
-            visibility=visibility, author_kind=message.author_kind)
+            visibility=visibility, author_kind=message.author_kind,
+            status=ticket.status if "status" in changed else None)
     return message
 
 

@@ -42,7 +42,7 @@ def test_openapi_and_docs_are_served(db):
 def test_events_run_after_commit_and_not_on_rollback(cast, make_ticket):
     seen = []
 
-    def listener(ticket_id):
+    def listener(ticket_id, **_):
         seen.append(ticket_id)
 
     subscribe(Event.TICKET_CREATED)(listener)
@@ -61,7 +61,7 @@ def test_events_run_after_commit_and_not_on_rollback(cast, make_ticket):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_listener_does_not_break_the_request(cast, make_ticket):
-    def broken(ticket_id):
+    def broken(ticket_id, **_):
         raise ValueError("listener bug")
 
     subscribe(Event.TICKET_CREATED)(broken)
