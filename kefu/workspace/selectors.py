@@ -16,7 +16,12 @@ from kefu.core.errors import NotFound
 from kefu.sla.selectors import annotate_sla_due, attach_sla
 from kefu.tickets.choices import Priority
 from kefu.tickets.models import Ticket
-from kefu.tickets.selectors import attach_list_extras, ticket_scope, with_list_relations
+from kefu.tickets.selectors import (
+    attach_list_extras,
+    subject_matches,
+    ticket_scope,
+    with_list_relations,
+)
 from kefu.workspace.filters import BUILTIN_VIEWS, BuiltinView, ViewFilters
 from kefu.workspace.models import SavedView
 
@@ -108,7 +113,7 @@ def ticket_page(*, actor: Actor, filters: ViewFilters, q: str = "", sort: str = 
     qs = ticket_scope(actor=actor).filter(filters.to_q(actor))
     q = " ".join(q.split())
     if q:
-        qs = qs.filter(subject__icontains=q)
+        qs = qs.filter(subject_matches(q))
     if sort not in SORTS:
         sort = DEFAULT_SORT
     if "priority" in sort:

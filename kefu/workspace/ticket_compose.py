@@ -22,6 +22,7 @@ from kefu.tickets.choices import AuthorKind, EventKind, Status, Visibility
 from kefu.tickets.models import Message, Ticket
 from kefu.tickets.selectors import message_scope, ticket_event_list
 from kefu.tickets.services import message_post
+from kefu.workspace.ticket_masking import mask_messages
 from kefu.workspace.ticket_timeline import describe_events
 
 # Statuses offered as "set status after sending" (each still checked by the state machine).
@@ -58,7 +59,9 @@ def changes_since(*, actor: Actor, ticket: Ticket, seen: dt.datetime | None) -> 
     else:  # no usable token: show only the latest activity
         messages = messages.reverse()[:3]
         events = events.reverse()[:3]
-    return Collision(messages=list(messages), events=[text for _e, text in describe_events(list(events))])
+    shown = list(messages)
+    mask_messages(actor, shown)
+    return Collision(messages=shown, events=[text for _e, text in describe_events(list(events))])
 
 
 def _is_inbound_mail(message: Message) -> bool:

@@ -18,6 +18,7 @@ from kefu.sla.models import SlaEvent
 from kefu.tickets.choices import AuthorKind, EventKind, Priority, Status, TicketType, Visibility
 from kefu.tickets.models import Message, Ticket, TicketEvent
 from kefu.tickets.selectors import message_scope, ticket_event_list
+from kefu.workspace.ticket_masking import mask_messages
 
 SHOWN_SLA_EVENTS = (SlaEventKind.AT_RISK, SlaEventKind.BREACHED)
 # "message added" duplicates the message itself; the timeline shows the message.
@@ -206,9 +207,11 @@ def events_after(*, actor: Actor, ticket: Ticket, after: dt.datetime | None) -> 
 
 def messages_after(*, actor: Actor, ticket: Ticket, after_id: int, limit: int = 100) -> list[Entry]:
     """Messages with an id above ``after_id`` (what a socket that was away missed)."""
-    qs = message_scope(actor=actor, ticket=ticket).filter(pk__gt=after_id).order_by("pk")
+    messages = list(message_scope(actor=actor, ticket=ticket).filter(pk__gt=after_id)
+                    .order_by("pk")[:limit])
+    mask_messages(actor, messages)
     return attach_mail_states([Entry(kind="message", at=m.created_at, message=m)
-                               for m in qs[:limit]])
+                               for m in messages])
 
 
 def acknowledgement_entries(*, actor: Actor, ticket: Ticket) -> list[Entry]:
@@ -227,6 +230,7 @@ def acknowledgement_entries(*, actor: Actor, ticket: Ticket) -> list[Entry]:
 
 def timeline(*, actor: Actor, ticket: Ticket) -> list[Entry]:
     messages = list(message_scope(actor=actor, ticket=ticket))
+    mask_messages(actor, messages)
     entries = [Entry(kind="message", at=m.created_at, message=m) for m in messages]
     entries += event_entries(list(ticket_event_list(actor=actor, ticket=ticket)))
     entries += sla_entries(actor=actor, ticket=ticket)

@@ -31,6 +31,7 @@ from kefu.workspace.ticket_compose import (
     ticket_cc_from,
 )
 from kefu.workspace.ticket_customer import customer_panel
+from kefu.workspace.ticket_masking import mask_messages
 from kefu.workspace.ticket_promises import parse_local_datetime, promise_error_text
 from kefu.workspace.ticket_properties import error_text, panel_context, property_save
 from kefu.workspace.ticket_timeline import (
@@ -133,6 +134,7 @@ def ticket_message(request: HttpRequest, actor: Actor, ticket: Ticket, message_i
     message = message_scope(actor=actor, ticket=ticket).filter(pk=message_id).first()
     if message is None:
         raise Http404("message not found")
+    mask_messages(actor, [message])
     return render(request, T + "_entry.html", {
         "entry": _message_entry(message), "ticket": ticket,
     })

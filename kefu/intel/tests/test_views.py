@@ -264,3 +264,19 @@ def test_the_ticket_page_loads_the_assistant(cast, agent, ticket):
     for name in ("ticket_assistant", "customer_mood", "ticket_tone", "ticket_suggestions"):
         assert url(name, ticket) in html, name
 
+
+
+def test_personal_data_in_customer_messages_is_masked_for_plain_agents_when_the_admin_says_so(
+        cast, web):
+    from kefu.intel.models import AssistSettings
+
+    ticket, _ = ticket_create(actor=SYSTEM, subject="改手机号", requester=cast.customer,
+                              body="我的新手机是13912345678，身份证11010519491231002X",
+                              channel="web", team_id=cast.team_a.pk)
+    url = f"/agent/tickets/{ticket.pk}/"
+    assert "13912345678" in web(cast.agent_a).get(url).content.decode()  # off by default
+    AssistSettings.objects.update_or_create(pk=1, defaults={"mask_messages_for_agents": True})
+    page = web(cast.agent_a).get(url).content.decode()
+    assert "13912345678" not in page and "139****5678" in page
+    assert "11010519491231002X" not in page
+    assert "13912345678" in web(cast.lead_a).get(url).content.decode()  # leads see it
