@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kefu.accounts.actor import Actor
+from kefu.assist.tokenize import tokenize
 from kefu.core.cursor import Page, paginate
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.customers.choices import IdentityKind
@@ -151,8 +152,18 @@ def _filtered(qs: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Ticket]:
         if value is not None:
             qs = qs.filter(**{name: value})
     if f.q:
-        qs = qs.filter(subject__icontains=f.q.strip())
+        qs = qs.filter(subject_matches(f.q))
     return qs
+
+
+def subject_matches(q: str) -> Q:
+    """Every word of ``q`` in the subject, words cut by the shared tokeniser (kefu.assist):
+    "订单没到" finds "订单还没到", "refund card" finds "Card refund"."""
+    words = tokenize(q) or [q.strip()]
+    condition = Q()
+    for word in dict.fromkeys(words):
+        condition &= Q(subject__icontains=word)
+    return condition
 
 
 def ticket_list(*, actor: Actor, filters: TicketFilters, order: str = "-created_at",

@@ -201,3 +201,17 @@ def test_merge_moves_messages_and_closes_the_source(admin_api, make_ticket):
     assert again.status_code == 409
     itself = admin_api.post_json(f"/api/v1/tickets/{target.pk}/merge", {"target_id": target.pk})
     assert itself.json()["code"] == "invalid_merge"
+
+
+def test_subject_search_matches_every_word_in_any_order(cast, make_ticket, admin_api):
+    hit = make_ticket(subject="我的订单还没到，退款申请")
+    make_ticket(subject="订单已签收")
+
+    def ids(q):
+        r = admin_api.get("/api/v1/tickets", {"q": q})
+        assert r.status_code == 200, r.content
+        return {t["id"] for t in r.json()["items"]}
+
+    assert ids("订单没到") == {hit.pk}  # 订单 + 没到, not the literal string
+    assert ids("申请 退款") == {hit.pk}
+    assert ids("订单") == {hit.pk, *ids("签收")}
