@@ -6,7 +6,7 @@ anxious, disappointed, doubtful, satisfied, neutral), a confidence, and the
 cues it rests on, each with offsets into the original text so the UI can
 highlight them. ``trend(results)`` tells whether a conversation is improving.
 
-How it works (a lexicon and a handful of rules, no trained model):
+How it works (a lexicon and a handful of rules, blended with a trained model):
 
 1. The text is normalised (NFKC, lower case) with a map back to the original
    offsets, and scanned once by longest match against ``lexicon.emotion_table``:
@@ -25,9 +25,20 @@ How it works (a lexicon and a handful of rules, no trained model):
    less: "谢谢，但是还没到" is about the part after ``但是``. Words inside
    quotation marks (usually the company's words, cited) weigh little, and
    thanks after a request ("请帮我查一下，谢谢") are manners, not praise.
-5. The score is ``tanh(sum / 3)`` of the signed cue weights; the emotion is the
-   one with the largest evidence above a threshold, otherwise neutral (plain
-   polarity words lend their weight to satisfied or disappointed).
+5. The lexicon's evidence for each emotion is the sum of its cues' weights;
+   alone (``use_model=False``) the emotion is the one with the largest evidence
+   above a threshold, otherwise neutral (plain polarity words lend their weight
+   to satisfied or disappointed).
+6. The trained classifier of ``emotion_model`` (TF-IDF n-grams, softmax
+   regression, trained on ``data/emotion_zh_train.tsv``) reads the whole message
+   and catches what no word list has: blame without insults, a plainly stated
+   deadline, resignation. ``_blend`` adds its log-probabilities to the cue
+   evidence; strong cues (threats, sarcasm, shouting, the same question again)
+   keep their say, and the chosen emotion's blended probability is the
+   confidence. The evidence shown is always the lexicon's cues.
+7. The score is ``tanh(sum / 3)`` of the signed cue weights, moved past the
+   polarity cut when it contradicts the chosen emotion (an angry message is
+   never scored positive, a satisfied one never negative).
 """
 
 from __future__ import annotations
@@ -40,7 +51,9 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from kefu.assist import lexicon
+import numpy as np
+
+from kefu.assist import emotion_model, lexicon
 from kefu.assist.lexicon import Entry, Hit, PhraseMatcher
 from kefu.assist.tokenize import tokenize
 
@@ -137,6 +150,21 @@ _BEFORE_CONTRAST = 0.6
 _AFTER_CONTRAST = 1.3
 _TREND_STEP = 0.25
 _HISTORY_WINDOW = 10  # earlier messages compared for a repeated question
+# Blend of the trained model (emotion_model) and the lexicon, in log-odds (see
+# ``_blend``). Chosen on the dev set among the settings that keep every behaviour
+# test here, in test_handoff.py and in kefu/intel passing (bench/assist_emotion_eval.py).
+_MODEL_WEIGHT = 0.4  # multiplies the model's log-probabilities
+_MODEL_FULL_LENGTH = 16  # shorter messages get proportionally less model weight
+_LEXICON_WEIGHT = 0.6  # log-odds per unit of cue evidence for an emotion
+_EVIDENCE_CAP = 6.0  # cue evidence beyond this adds nothing (long rants)
+_STRONG_BONUS = 2.0  # extra log-odds per strong cue (at most two count)
+_NEUTRAL_EVIDENCE = 3.0  # log-odds for neutral when the lexicon finds no emotion cue
+_PROB_FLOOR = 1e-4  # a model probability is never taken as less than this
+_STRONG_KINDS = frozenset({"public_threat", "sarcasm", "caps", "repeat"})
+_EMOTIONS = tuple(Emotion(label) for label in emotion_model.LABELS)
+_NEGATIVE_EMOTIONS = frozenset(
+    {Emotion.ANGRY, Emotion.ANXIOUS, Emotion.DISAPPOINTED, Emotion.DOUBTFUL}
+)
 
 _MATCHER = PhraseMatcher(lexicon.emotion_table())
 _CONTRAST_RE = re.compile(r"但是|可是|但|不过|然而|结果|谁知|没想到|\bbut\b|\bhowever\b")
@@ -417,7 +445,8 @@ def _weigh(norm: str, build: CueCollector) -> list[tuple[Cue, float]]:
     return weighed
 
 
-def _decide(weighed: list[tuple[Cue, float]]) -> tuple[float, Emotion, float]:
+def _evidence(weighed: list[tuple[Cue, float]]) -> tuple[float, dict[Emotion, float]]:
+    """The signed polarity sum of the cues and the evidence for each emotion."""
     raw = 0.0
     pools = dict.fromkeys(Emotion, 0.0)
     plain_negative = 0.0
@@ -445,24 +474,42 @@ def _decide(weighed: list[tuple[Cue, float]]) -> tuple[float, Emotion, float]:
     pools[Emotion.ANGRY] += 0.3 * plain_negative
     if raw > 0 and pools[Emotion.SATISFIED] == 0.0:
         pools[Emotion.SATISFIED] += raw
-    score = math.tanh(raw / 3.0)
+    return raw, pools
+
+
+def _lexicon_decision(pools: dict[Emotion, float]) -> tuple[Emotion, float]:
+    """The lexicon's own choice: the emotion with the most evidence above a
+    threshold, otherwise neutral; with a confidence from strength and margin."""
     ranked = sorted(pools.items(), key=lambda item: item[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < _EMOTION_THRESHOLD:
         # Weak evidence: neutral, the more confident the less evidence there is.
-        return score, Emotion.NEUTRAL, round(0.9 - 0.4 * top / _EMOTION_THRESHOLD, 3)
+        return Emotion.NEUTRAL, round(0.9 - 0.4 * top / _EMOTION_THRESHOLD, 3)
     margin = (top - second) / top
     strength = 1.0 - math.exp(-top / 2.0)
-    return score, best, round(0.5 * strength + 0.5 * margin, 3)
+    return best, round(0.5 * strength + 0.5 * margin, 3)
 
 
-def analyse(text: str, *, history: Sequence[str] = ()) -> EmotionResult:
-    """Polarity, service emotion and evidence for one customer message.
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the lexicon found: the cues, their polarity sum, the evidence for each
+    emotion and the part of it that comes from strong cues."""
 
-    ``history`` is the same customer's earlier messages in this conversation,
-    oldest first; it is used to notice the same question asked again and to
-    read praise after a complaint as sarcasm.
-    """
+    cues: tuple[Cue, ...]
+    raw: float
+    pools: dict[Emotion, float]
+    strong: dict[Emotion, float]
+
+
+def _is_strong(cue: Cue) -> bool:
+    """Cues that mean anger or worry whatever the words around them: a public
+    threat, sarcasm, shouting, runs of ``!!``/``???``, the same question again."""
+    if cue.kind in _STRONG_KINDS:
+        return True
+    return cue.kind in ("exclamation", "question") and cue.emotion == "angry"
+
+
+def _read(text: str, history: Sequence[str]) -> _Reading:
     cased, norm, offsets = normalise_with_offsets(text)
     hits = _MATCHER.scan(norm)
     sarcastic = _is_negative_context(hits)
@@ -476,14 +523,82 @@ def analyse(text: str, *, history: Sequence[str] = ()) -> EmotionResult:
     _punctuation_cues(cased, norm, build)
     _repeat_cue(text, history, build)
     build.cues.sort(key=lambda cue: (cue.start, cue.end))
-    score, emotion, confidence = _decide(_weigh(norm, build))
+    weighed = _weigh(norm, build)
+    raw, pools = _evidence(weighed)
+    strong = dict.fromkeys(Emotion, 0.0)
+    for cue, _weight in weighed:
+        if cue.emotion and _is_strong(cue):
+            strong[Emotion(cue.emotion)] += 1.0
+    return _Reading(tuple(build.cues), raw, pools, strong)
+
+
+def _blend(reading: _Reading, model_probs: np.ndarray, length: int) -> np.ndarray:
+    """Probabilities of ``_EMOTIONS`` from the model's and the lexicon's evidence.
+
+    A log-linear pool: ``_MODEL_WEIGHT`` times the model's log-probability, plus
+    ``_LEXICON_WEIGHT`` per unit of cue evidence for each emotion and
+    ``_STRONG_BONUS`` per strong cue (``_is_strong``: history and shouting count
+    even where the model, which sees one message's words, is sure of something
+    else). Neutral gets ``_NEUTRAL_EVIDENCE`` when the lexicon finds nothing,
+    fading to zero as the best emotion's evidence reaches ``_EMOTION_THRESHOLD``.
+
+    The model weight shrinks for messages shorter than ``_MODEL_FULL_LENGTH``
+    characters: on a few characters a bag of n-grams cannot see negation or
+    degree (it reads ``不满意`` and ``不是很好`` as praise) while the lexicon can.
+    """
+    top = max(value for emotion, value in reading.pools.items() if emotion is not Emotion.NEUTRAL)
+    lexicon_logits = np.array(
+        [
+            _NEUTRAL_EVIDENCE * max(0.0, 1.0 - top / _EMOTION_THRESHOLD)
+            if emotion is Emotion.NEUTRAL
+            else _LEXICON_WEIGHT * min(reading.pools[emotion], _EVIDENCE_CAP)
+            + _STRONG_BONUS * min(reading.strong[emotion], 2.0)
+            for emotion in _EMOTIONS
+        ]
+    )
+    model_weight = _MODEL_WEIGHT * min(1.0, length / _MODEL_FULL_LENGTH)
+    logits = model_weight * np.log(np.maximum(model_probs, _PROB_FLOOR)) + lexicon_logits
+    logits -= logits.max()
+    probs = np.exp(logits)
+    return probs / probs.sum()
+
+
+def _polarity_score(raw: float, emotion: Emotion) -> float:
+    """The lexicon's score, moved to the side of the chosen emotion when it
+    disagrees: an upset emotion is never scored above ``-_POLARITY_CUT``, satisfied
+    never below ``_POLARITY_CUT``; a neutral message keeps the lexicon's score."""
+    score = math.tanh(raw / 3.0)
+    if emotion in _NEGATIVE_EMOTIONS:
+        return min(score, -_POLARITY_CUT)
+    if emotion is Emotion.SATISFIED:
+        return max(score, _POLARITY_CUT)
+    return score
+
+
+def analyse(text: str, *, history: Sequence[str] = (), use_model: bool = True) -> EmotionResult:
+    """Polarity, service emotion and evidence for one customer message.
+
+    ``history`` is the same customer's earlier messages in this conversation,
+    oldest first; it is used to notice the same question asked again and to
+    read praise after a complaint as sarcasm. ``use_model=False`` gives the
+    lexicon's reading alone (for comparison; no model is trained).
+    """
+    reading = _read(text, history)
+    if use_model:
+        probs = _blend(reading, emotion_model.probability_vector(text), len(text.strip()))
+        best = int(np.argmax(probs))
+        emotion, confidence = _EMOTIONS[best], round(float(probs[best]), 3)
+        score = _polarity_score(reading.raw, emotion)
+    else:
+        emotion, confidence = _lexicon_decision(reading.pools)
+        score = math.tanh(reading.raw / 3.0)
     if score >= _POLARITY_CUT:
         polarity = "positive"
     elif score <= -_POLARITY_CUT:
         polarity = "negative"
     else:
         polarity = "neutral"
-    return EmotionResult(polarity, round(score, 4), emotion, confidence, tuple(build.cues))
+    return EmotionResult(polarity, round(score, 4), emotion, confidence, reading.cues)
 
 
 def trend(results: Sequence[EmotionResult]) -> Trend:

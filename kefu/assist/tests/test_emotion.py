@@ -202,6 +202,69 @@ def test_english(text: str, expected: Emotion) -> None:
     assert analyse(text).emotion is expected
 
 
+# --- the blend of lexicon and model --------------------------------------------------
+
+
+_NEGATIVE = {Emotion.ANGRY, Emotion.ANXIOUS, Emotion.DISAPPOINTED, Emotion.DOUBTFUL}
+_SAMPLES = [
+    "谢谢你们的回复，但是到现在还没收到退款",
+    "你们客服永远在踢皮球，我已经受够了",
+    "明早七点的航班，行李还在你们手里",
+    "本来挺期待的，算了",
+    "这个扣费我没同意过，麻烦把规定发给我看看",
+    "好的，收到，辛苦了",
+    "请问怎么修改收货地址",
+    "第三次了还没到，我要投诉！！",
+]
+
+
+@pytest.mark.parametrize("text", _SAMPLES)
+def test_evidence_is_the_lexicons_whatever_the_model_says(text: str) -> None:
+    blended, lexicon_only = analyse(text), analyse(text, use_model=False)
+    assert blended.evidence == lexicon_only.evidence
+    for cue in blended.evidence:
+        assert text[cue.start : cue.end] == cue.text
+
+
+@pytest.mark.parametrize("text", _SAMPLES)
+def test_polarity_agrees_with_the_emotion(text: str) -> None:
+    result = analyse(text)
+    assert 0.0 <= result.confidence <= 1.0
+    if result.emotion in _NEGATIVE:
+        assert result.polarity == "negative" and result.score < 0
+    elif result.emotion is Emotion.SATISFIED:
+        assert result.polarity == "positive" and result.score > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["每次打电话都说在处理，处理了一个月，你们到底有没有人管", "我的钱你们扣了就不认账，这事没完"],
+)
+def test_the_model_finds_anger_without_angry_words(text: str) -> None:
+    assert analyse(text, use_model=False).emotion is Emotion.NEUTRAL  # no cue for it
+    assert analyse(text).emotion is Emotion.ANGRY
+
+
+def test_strong_cues_outweigh_the_model() -> None:
+    # The model reads a plain question; the history shows it is asked again.
+    question = "请问退款申请提交后一般多久到账"
+    assert analyse(question).emotion is Emotion.NEUTRAL
+    again = analyse(question, history=["退款申请提交后多久到账？"])
+    assert again.emotion is Emotion.ANXIOUS and "repeat" in kinds(again)
+    # A public threat, a run of marks or shouting turn the same request to anger.
+    for text in (
+        question + "，不然我去12315",
+        "请问发票怎么开？？？",
+        "PLEASE CHECK MY ORDER STATUS",
+    ):
+        assert analyse(text).emotion is Emotion.ANGRY, text
+
+
+def test_confidence_follows_agreement() -> None:
+    agreed = analyse("气死我了，你们这是什么破服务，骗子！！")
+    assert agreed.emotion is Emotion.ANGRY and agreed.confidence > 0.9
+
+
 # --- result objects and trend --------------------------------------------------------
 
 
@@ -251,7 +314,9 @@ def test_dev_set_every_emotion_is_found() -> None:
     rows = _read(DEV)
     predicted = [(label, analyse(text).emotion.value) for label, text in rows]
     accuracy = sum(g == p for g, p in predicted) / len(predicted)
-    assert accuracy >= 0.6
+    lexicon_only = sum(analyse(text, use_model=False).emotion.value == g for g, text in rows)
+    assert accuracy >= 0.9
+    assert accuracy >= lexicon_only / len(rows)
     for emotion in Emotion:
         hits = sum(g == p == emotion.value for g, p in predicted)
         assert hits > 0, emotion
