@@ -47,6 +47,9 @@ async def application(scope, receive, send):
             if message["type"] == "lifespan.startup":
                 from kefu.jobs.conf import embedded_worker_enabled
                 from kefu.jobs.worker import start_embedded_worker
+                from kefu.realtime.groups import serve_from
+
+                serve_from(asyncio.get_running_loop())  # pushes from the worker thread
 
                 if embedded_worker_enabled():
                     embedded = start_embedded_worker()
@@ -54,5 +57,6 @@ async def application(scope, receive, send):
             elif message["type"] == "lifespan.shutdown":
                 if embedded is not None:
                     await asyncio.to_thread(embedded.stop, 10)
+                serve_from(None)
                 await send({"type": "lifespan.shutdown.complete"})
                 return

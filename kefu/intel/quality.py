@@ -15,13 +15,11 @@ from django.utils import timezone
 
 from kefu.assist import qa
 from kefu.intel.models import MessageInsight, TicketInsight
+from kefu.intel.selectors import UPSET, ticket_is_complaint
 from kefu.sla.choices import Metric, TargetState
 from kefu.sla.models import SlaTarget
 from kefu.tickets.choices import AuthorKind, Status, Visibility
 from kefu.tickets.models import Message, Ticket
-
-UPSET = frozenset({"angry", "anxious", "disappointed"})
-COMPLAINT_WORDS = ("投诉", "complaint")
 
 
 def _sla_met(ticket: Ticket, metric: str) -> bool | None:
@@ -45,13 +43,9 @@ def conversation_of(ticket: Ticket) -> tuple[qa.Conversation, int | None]:
              for pk, kind, _user, text, at in messages]
     authors = Counter(user for _pk, kind, user, _t, _a in messages
                       if kind == AuthorKind.AGENT and user)
-    tags = set(ticket.tags.values_list("name", flat=True))
-    complaint = ticket.type == "complaint" or any(w in tags for w in COMPLAINT_WORDS) or any(
-        cue.get("kind") == "public_threat"
-        for evidence in MessageInsight.objects.filter(ticket=ticket).values_list("evidence", flat=True)
-        for cue in evidence or ())
     conversation = qa.Conversation(
-        turns=turns, customer_upset=any(t.upset for t in turns), complaint=complaint,
+        turns=turns, customer_upset=any(t.upset for t in turns),
+        complaint=ticket_is_complaint(ticket),
         sla_first_response_met=_sla_met(ticket, Metric.FIRST_RESPONSE),
         sla_resolution_met=_sla_met(ticket, Metric.RESOLUTION))
     return conversation, (authors.most_common(1)[0][0] if authors else None)

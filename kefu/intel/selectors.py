@@ -11,9 +11,13 @@ from django.db.models import Avg, Count, QuerySet
 from kefu.accounts.actor import Actor
 from kefu.assist.emotion import Emotion, EmotionResult, Trend, trend
 from kefu.intel.models import Category, MessageInsight, TicketInsight
+from kefu.tickets.choices import AuthorKind, Status, TicketType, Visibility
 from kefu.tickets.models import Ticket
+from kefu.tickets.selectors import message_scope
 
 CUSTOMER_TREND_MESSAGES = 20
+UPSET = frozenset({Emotion.ANGRY, Emotion.ANXIOUS, Emotion.DISAPPOINTED})
+COMPLAINT_NAMES = frozenset({"投诉", "complaint"})  # a tag or category that marks a complaint
 
 
 @dataclass
@@ -57,6 +61,32 @@ def customer_mood(customer_id: int, *, actor: Actor) -> Mood:
 
 def ticket_insight(ticket: Ticket) -> TicketInsight | None:
     return TicketInsight.objects.select_related("category").filter(ticket=ticket).first()
+
+
+def ticket_is_complaint(ticket: Ticket, *, analysed: list[MessageInsight] | None = None) -> bool:
+    """A complaint: by its type, a 投诉 tag or category, or a public threat (12315, 曝光...)
+    in one of the customer's analysed messages (``analysed``, when already loaded)."""
+    if ticket.type == TicketType.COMPLAINT:
+        return True
+    if ticket.tags.filter(name__in=COMPLAINT_NAMES).exists():
+        return True
+    if TicketInsight.objects.filter(ticket=ticket, category__name__in=COMPLAINT_NAMES).exists():
+        return True
+    rows = analysed if analysed is not None else MessageInsight.objects.filter(ticket=ticket)
+    return any(cue.get("kind") == "public_threat" for row in rows for cue in row.evidence or ())
+
+
+def tone_context(*, actor: Actor, ticket: Ticket, status: str) -> dict[str, bool]:
+    """What kefu.assist.tone.check_tone needs to know about the conversation."""
+    mood = ticket_mood(ticket)
+    replied = message_scope(actor=actor, ticket=ticket).filter(
+        author_kind=AuthorKind.AGENT, visibility=Visibility.PUBLIC).exists()
+    return {
+        "customer_upset": mood.current is not None and mood.current.emotion in UPSET,
+        "complaint": ticket_is_complaint(ticket, analysed=mood.history),
+        "first_reply": not replied,
+        "closing": status == Status.SOLVED,
+    }
 
 
 def category_list() -> QuerySet[Category]:

@@ -24,16 +24,13 @@ from kefu.intel import selectors
 from kefu.intel.choices import HANDOFF_REASONS, Emotion
 from kefu.intel.services import insight_set_category
 from kefu.intel.suggestions import reply_suggestions
-from kefu.tickets.choices import AuthorKind, Status, TicketType, Visibility
+from kefu.tickets.choices import Visibility
 from kefu.tickets.models import Ticket
-from kefu.tickets.selectors import message_scope
 from kefu.workspace.access import staff_required
 from kefu.workspace.ticket_timeline import user_name
 from kefu.workspace.ticket_views import staff_ticket_view
 
 T = "intel/"
-UPSET = frozenset({Emotion.ANGRY, Emotion.ANXIOUS, Emotion.DISAPPOINTED})
-COMPLAINT = "投诉"  # the tag or category name that marks a complaint
 CUE_CHARS = 16  # a longer cue (a repeated question) is cut in its chip
 SNIPPET = 12  # characters shown either side of a tone finding's phrase
 
@@ -63,11 +60,13 @@ def _english() -> bool:
 
 
 def _cues(mood: selectors.Mood) -> list[dict[str, Any]]:
-    cues = []
+    """The evidence as chips, each cue once (a subject and body may repeat a word)."""
+    cues, seen = [], set()
     for cue in mood.cues:
         text = str(cue.get("text", "")).strip()
-        if not text:
+        if not text or (text, cue.get("kind")) in seen:
             continue
+        seen.add((text, cue.get("kind")))
         emotion = str(cue.get("emotion") or "")
         cues.append({"text": text if len(text) <= CUE_CHARS else text[:CUE_CHARS] + "…",
                      "full": text, "emotion": emotion, "kind": cue.get("kind", ""),
@@ -131,25 +130,6 @@ def customer_mood(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpRes
 # --- the tone check of the reply box ----------------------------------------------
 
 
-def tone_flags(*, actor: Actor, ticket: Ticket, status: str) -> dict[str, bool]:
-    """What ``tone.check_tone`` needs to know about the conversation."""
-    mood = selectors.ticket_mood(ticket)
-    insight = selectors.ticket_insight(ticket)
-    extras = getattr(ticket, "list_extras", None)
-    tags = extras.tags if extras is not None else list(ticket.tags.values_list("name", flat=True))
-    threat = any(cue.get("kind") == "public_threat" for row in mood.history for cue in row.evidence)
-    category = insight.category.name if insight and insight.category else ""
-    replied = message_scope(actor=actor, ticket=ticket).filter(
-        author_kind=AuthorKind.AGENT, visibility=Visibility.PUBLIC).exists()
-    return {
-        "customer_upset": mood.current is not None and mood.current.emotion in UPSET,
-        "complaint": (ticket.type == TicketType.COMPLAINT or COMPLAINT in tags
-                      or category == COMPLAINT or threat),
-        "first_reply": not replied,
-        "closing": status == Status.SOLVED,
-    }
-
-
 @dataclass(frozen=True)
 class ShownFinding:
     kind: str
@@ -181,7 +161,8 @@ def ticket_tone(request: HttpRequest, actor: Actor, ticket: Ticket) -> HttpRespo
     draft = request.POST.get("body", "")
     findings: list[tone.Finding] = []
     if draft.strip() and request.POST.get("visibility", Visibility.PUBLIC) != Visibility.INTERNAL:
-        flags = tone_flags(actor=actor, ticket=ticket, status=request.POST.get("status", ""))
+        flags = selectors.tone_context(actor=actor, ticket=ticket,
+                                       status=request.POST.get("status", ""))
         findings = tone.check_tone(draft, language="auto", **flags)
     english = _english()
     shown = [_shown(draft, f, english) for f in findings]

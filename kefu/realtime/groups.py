@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,6 +22,25 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+# The event loop of this `kefu serve` process (set at ASGI start-up). Sends from threads
+# outside asgiref's (the embedded job worker) go through it: the in-memory channel layer's
+# queues wake only their own loop's consumers, so a send on a private loop, which
+# async_to_sync makes in a plain thread, reached no socket.
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def serve_from(loop: asyncio.AbstractEventLoop | None) -> None:
+    global _server_loop
+    _server_loop = loop
+
+
+def _on(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def group_send(group: str, message: dict[str, Any], *more: tuple[str, dict[str, Any]]) -> None:
     """Send ``message`` (its "type" names the consumer method) to ``group``, and each
     further (group, message) pair, in one hop from sync code to the event loop (a hop
@@ -33,4 +53,8 @@ def group_send(group: str, message: dict[str, Any], *more: tuple[str, dict[str, 
         for name, payload in ((group, message), *more):
             await layer.group_send(name, payload)
 
-    async_to_sync(send_all)()
+    loop = _server_loop
+    if loop is not None and loop.is_running() and not _on(loop):
+        asyncio.run_coroutine_threadsafe(send_all(), loop).result(timeout=10)
+    else:
+        async_to_sync(send_all)()

@@ -109,6 +109,10 @@
     if (msg.ticket_id !== ticketId) return;
     if (msg.event === "ticket.changed") {
       reload("assistant", "outerHTML");
+    } else if (msg.event === "watching") {
+      // Joined (also after a reconnect): an analysis that finished before the socket
+      // listened was not pushed to this page.
+      reloadAll();
     } else if (msg.event === "ticket.message" && msg.visibility !== "internal") {
       ANALYSIS_DELAYS_MS.forEach(function (ms) { setTimeout(reloadAll, ms); });
     }
