@@ -364,6 +364,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     loaded = demo_load()
+    if loaded:
+        # The history's jobs (the analysis of every customer message, kefu.intel) run
+        # now, so the server starts idle instead of working through them under load.
+        import threading
+
+        from kefu.jobs.worker import run_worker
+
+        run_worker(stop=threading.Event(), once=True)
     elapsed = time.perf_counter() - started
     admin, password, note = _demo_admin(Path(settings.DATA_DIR))
     _token, key = token_create(user=admin, name="demo")
