@@ -20,7 +20,7 @@ from django.db.models import Q
 from kefu.assist import intent
 from kefu.assist.evaluate import classification_report
 from kefu.intel.choices import CategorySource
-from kefu.intel.models import IntentModel, TicketInsight
+from kefu.intel.models import Category, IntentModel, TicketInsight
 from kefu.tickets.choices import AuthorKind, Status
 from kefu.tickets.models import Message
 
@@ -85,7 +85,8 @@ def intent_model_train(*, include_auto: bool = False, min_per_category: int = 10
     model = intent.IntentClassifier.train(usable, seed=seed)
     row = IntentModel.objects.create(examples=len(usable), categories=kept, accuracy=accuracy,
                                      data=model.to_bytes())
-    skipped = sorted(set(counts) - set(kept))
+    active = set(Category.objects.filter(active=True).values_list("name", flat=True))
+    skipped = sorted(active - set(kept))
     summary = (f"trained on {len(usable)} tickets in {len(kept)} categories"
                + (f"; held-out accuracy {accuracy:.4f} on {len(test)}" if accuracy is not None else "")
                + (f"; too few examples, left to cold start: {', '.join(skipped)}" if skipped else ""))
