@@ -132,6 +132,7 @@ FIELD_LABELS = {
     "status": lambda: _("status"), "priority": lambda: _("priority"), "type": lambda: _("type"),
     "assignee": lambda: _("assignee"), "team": lambda: _("team"), "tags": lambda: _("tags"),
     "subject": lambda: _("subject"), "custom_fields": lambda: _("custom fields"),
+    "category": lambda: _("category"),
 }
 
 
@@ -162,6 +163,8 @@ def describe_event(event: TicketEvent, agents: dict[int, str], teams: dict[int, 
     if event.kind == EventKind.AUTOMATION:
         rule = event.after.get("rule", "") if isinstance(event.after, dict) else ""
         return _("Automation rule “%(rule)s” ran") % {"rule": rule}
+    if event.kind == EventKind.TRIAGE:  # kefu.intel wrote the sentence: what it did and why
+        return event.note or f"{who}: {event.get_kind_display()}"
     if event.kind == EventKind.FOLLOW_UP:
         return _("Follow-up ticket #%(number)s was created") % {"number": event.after}
     return f"{who}: {event.get_kind_display()}"

@@ -162,3 +162,9 @@ def test_redaction_masks_old_customer_messages_once(cast, categories, bus):
     assert "13912345678" in Message.objects.get(ticket=fresh).body_text
     assert redact_old_messages() == 0
     ticket_update(actor=SYSTEM, ticket=old, changes={"priority": "low"})  # still a normal ticket
+
+
+def test_the_ticket_page_shows_what_auto_triage_did(cast, categories, bus, web):
+    ticket = bus(cast, subject="申请退款", body="我要退款，东西不想要了，钱什么时候退给我？")
+    page = web(cast.admin).get(f"/agent/tickets/{ticket.pk}/").content.decode()
+    assert "自动分诊：分类=退款" in page
