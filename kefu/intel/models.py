@@ -8,11 +8,21 @@ per customer message and one summary per ticket (category, handoff, QA score).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.intel.choices import CategorySource, Emotion, Polarity
+
+
+def validate_tag_list(value: Any) -> None:
+    if not isinstance(value, list) or not all(
+            isinstance(tag, str) and tag.strip() and len(tag) <= 50 for tag in value):
+        raise ValidationError(_("Tags must be a list of names of at most 50 characters."))
 
 
 class AssistSettings(models.Model):
@@ -25,6 +35,7 @@ class AssistSettings(models.Model):
     handoff = models.BooleanField(_("flag conversations that need a person"), default=True)
     min_confidence = models.FloatField(
         _("minimum confidence"), default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text=_("Below it auto-triage records its guess but sets no category."),
     )
     mask_messages_for_agents = models.BooleanField(
@@ -56,7 +67,8 @@ class Category(models.Model):
                                 help_text=_("Separated by commas or new lines."))
     team = models.ForeignKey("accounts.Team", verbose_name=_("team"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
-    tags = models.JSONField(_("tags"), default=list, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_tag_list],
+                            help_text=_('A JSON list, e.g. ["退款", "售后"].'))
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 

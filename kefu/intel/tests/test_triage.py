@@ -168,3 +168,14 @@ def test_the_ticket_page_shows_what_auto_triage_did(cast, categories, bus, web):
     ticket = bus(cast, subject="申请退款", body="我要退款，东西不想要了，钱什么时候退给我？")
     page = web(cast.admin).get(f"/agent/tickets/{ticket.pk}/").content.decode()
     assert "自动分诊：分类=退款" in page
+
+
+def test_bad_category_tags_and_confidence_are_refused_with_a_message(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Category(name="退款", tags="退款,售后").full_clean()
+    assert "tags" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        AssistSettings(min_confidence=1.5).full_clean()
+    assert "min_confidence" in refused.value.message_dict
