@@ -9,7 +9,7 @@ from kefu.intel.listeners import ANALYSE_JOB, QA_JOB
 from kefu.intel.quality import qa_score_ticket
 from kefu.intel.redaction import redact_old_messages
 from kefu.intel.services import insight_analyse_message
-from kefu.jobs.registry import job_handler, periodic
+from kefu.jobs.registry import job_handler, periodic, warm_up
 
 
 @job_handler(ANALYSE_JOB)
@@ -25,3 +25,12 @@ def score(payload: dict[str, Any]) -> None:
 @periodic("intel.redact", every=dt.timedelta(hours=6))
 def redact(payload: dict[str, Any]) -> None:
     redact_old_messages()
+
+
+@warm_up
+def train_emotion_model() -> None:
+    # The emotion classifier is trained from kefu/assist/data on first use (0.6 s of CPU):
+    # pay it when the worker starts, not in the first customer message's job.
+    from kefu.assist.emotion_model import get_model
+
+    get_model()

@@ -38,7 +38,7 @@ _handlers: dict[str, Handler] = {}
 _periodics: dict[str, Periodic] = {}
 
 
-def _same_function(a: Handler, b: Handler) -> bool:
+def _same_function(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
     # A module imported twice (tests, reloads) registers an equal function again.
     return (getattr(a, "__module__", None), getattr(a, "__qualname__", None)) == (
         getattr(b, "__module__", None), getattr(b, "__qualname__", None))
@@ -72,6 +72,22 @@ def periodic(name: str, *, every: timedelta) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+_warm_ups: list[Callable[[], Any]] = []
+
+
+def warm_up(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``fn()`` once when a long-running worker starts, before its first job: for
+    one-off costs (building a model) a first job would otherwise pay in the middle of
+    the web process's traffic."""
+    if not any(_same_function(fn, known) for known in _warm_ups):
+        _warm_ups.append(fn)
+    return fn
+
+
+def warm_ups() -> list[Callable[[], Any]]:
+    return list(_warm_ups)
 
 
 def handler_for(kind: str) -> Handler | None:

@@ -119,6 +119,12 @@ def run_worker(*, stop: threading.Event, once: bool = False, poll_seconds: float
     worker_id = worker_id or new_worker_id()
     ran = 0
     last_schedule = float("-inf")
+    if not once:
+        for fn in registry.warm_ups():
+            try:
+                fn()
+            except Exception:
+                logger.exception("job worker %s: warm-up %s failed", worker_id, fn)
     try:
         while not stop.is_set():
             try:

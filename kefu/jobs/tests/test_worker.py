@@ -20,6 +20,7 @@ from kefu.jobs.worker import main, start_embedded_worker
 @pytest.fixture(autouse=True)
 def _no_periodic_tasks(monkeypatch):
     monkeypatch.setattr(registry, "_periodics", {})
+    monkeypatch.setattr(registry, "_warm_ups", [])
 
 
 @pytest.fixture
@@ -80,6 +81,35 @@ def test_the_embedded_worker_runs_jobs_in_a_thread_and_stops():
         assert job.status == JobStatus.DONE
     finally:
         registry.unregister("test.embedded")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warm_ups_run_once_before_the_first_job_and_a_failing_one_is_only_logged():
+    order = []
+
+    @registry.warm_up
+    def broken():
+        raise RuntimeError("no model")
+
+    @registry.warm_up
+    def build():
+        order.append("warm-up")
+
+    @job_handler("test.after_warm_up")
+    def after(payload):
+        order.append("job")
+
+    try:
+        enqueue("test.after_warm_up")
+        worker = start_embedded_worker(poll_seconds=0.05)
+        for _ in range(200):
+            if "job" in order:
+                break
+            threading.Event().wait(0.05)
+        assert worker.stop(timeout=10)
+        assert order == ["warm-up", "job"]
+    finally:
+        registry.unregister("test.after_warm_up")
 
 
 @pytest.mark.django_db
