@@ -27,13 +27,16 @@ from kefu.core.events import Event, publish
 from kefu.intel import cache
 from kefu.intel.choices import HANDOFF_REASONS, CategorySource
 from kefu.intel.models import Category, MessageInsight, TicketInsight
-from kefu.tickets.choices import AuthorKind, EventKind, Priority
+from kefu.tickets.choices import AuthorKind, Channel, EventKind, Priority
 from kefu.tickets.models import Message, Ticket, TicketEvent
 from kefu.tickets.services import actor_kind, ticket_history_record, ticket_update
 
 log = logging.getLogger(__name__)
 
 HANDOFF_TAG = "转人工"
+# Conversations where a bot may answer first and a person must take over; an email or
+# web-form ticket is answered by people anyway (its urgency raises the priority instead).
+HANDOFF_CHANNELS = (Channel.CHAT, Channel.SOCIAL)
 _PRIORITY_RANK = {p: i for i, p in enumerate(Priority.values)}
 HISTORY_LIMIT = 10  # earlier customer messages compared for repeats
 # Only messages this fresh are triaged and handed off; older ones (loaded history, an
@@ -99,7 +102,8 @@ def insight_analyse_message(*, message_id: int) -> MessageInsight | None:
             _triage(ticket, summary, category, confidence, feeling, urgent.level, settings)
         elif settings.triage_priority:
             _raise_priority(ticket, feeling, urgent.level)
-        if handoff is not None and settings.handoff and summary.handoff_at is None:
+        if (handoff is not None and settings.handoff and ticket.channel in HANDOFF_CHANNELS
+                and summary.handoff_at is None):
             _hand_off(ticket, summary, list(handoff.reasons))
     return insight
 

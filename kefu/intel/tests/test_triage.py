@@ -33,10 +33,10 @@ def categories(cast):
 
 @pytest.fixture
 def bus(django_capture_on_commit_callbacks):
-    def open_ticket(cast, *, subject, body, actor=SYSTEM, **kw):
+    def open_ticket(cast, *, subject, body, actor=SYSTEM, channel="web", **kw):
         with django_capture_on_commit_callbacks(execute=True):
             ticket, _ = ticket_create(actor=actor, subject=subject, body=body,
-                                      requester=cast.customer, channel="web", **kw)
+                                      requester=cast.customer, channel=channel, **kw)
         run_queued_jobs(ANALYSE_JOB)
         ticket.refresh_from_db()
         return ticket
@@ -104,9 +104,9 @@ def test_an_angry_urgent_message_raises_the_priority_but_never_lowers_it(cast, c
     assert any(cue["kind"] == "public_threat" for cue in insight.evidence)
 
 
-def test_asking_for_a_person_flags_the_ticket_and_notifies_the_assignee(cast, categories, bus):
+def test_asking_for_a_person_flags_the_chat_and_notifies_the_assignee(cast, categories, bus):
     ticket = bus(cast, subject="转人工", body="机器人说不清楚，转人工！我要人工客服",
-                 team_id=cast.team_a.pk, assignee_id=cast.agent_a.pk)
+                 team_id=cast.team_a.pk, assignee_id=cast.agent_a.pk, channel="chat")
     insight = TicketInsight.objects.get(ticket=ticket)
     assert insight.handoff_at is not None and "asked_for_human" in insight.handoff_reasons
     assert HANDOFF_TAG in set(ticket.tags.values_list("name", flat=True))
@@ -114,14 +114,23 @@ def test_asking_for_a_person_flags_the_ticket_and_notifies_the_assignee(cast, ca
 
 
 def test_words_like_artificial_intelligence_are_not_a_handoff(cast, categories, bus):
-    ticket = bus(cast, subject="咨询", body="你们的人工智能功能怎么开通？人工费怎么算？")
+    ticket = bus(cast, subject="咨询", body="你们的人工智能功能怎么开通？人工费怎么算？",
+                 channel="chat")
     insight = TicketInsight.objects.get(ticket=ticket)
     assert insight.handoff_at is None
 
 
+def test_an_angry_email_is_raised_in_priority_but_not_handed_off(cast, categories, bus):
+    ticket = bus(cast, subject="投诉", body="第三次了！！！再不处理我就投诉到12315！转人工！",
+                 channel="email")
+    assert ticket.priority in ("high", "urgent")
+    assert TicketInsight.objects.get(ticket=ticket).handoff_at is None
+    assert MessageInsight.objects.get(ticket=ticket).handoff  # the signal is still recorded
+
+
 def test_old_messages_are_analysed_but_move_nothing(cast, categories, bus):
     ticket = bus(cast, subject="申请退款", body="我要退款，转人工",
-                 created_at=timezone.now() - dt.timedelta(days=3))
+                 created_at=timezone.now() - dt.timedelta(days=3), channel="chat")
     assert MessageInsight.objects.filter(ticket=ticket).exists()
     assert ticket.team_id is None and not _notes(ticket)
     assert TicketInsight.objects.get(ticket=ticket).handoff_at is None

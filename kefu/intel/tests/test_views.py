@@ -35,10 +35,11 @@ def ticket(make_ticket, cast):
 def analysed(cast, make_ticket, django_capture_on_commit_callbacks):
     """Create tickets and messages and run their analysis jobs, as the worker would."""
 
-    def make(*bodies: str, subject: str = "退款进度", team=None, requester=None):
+    def make(*bodies: str, subject: str = "退款进度", team=None, requester=None,
+             channel: str = "chat"):
         with django_capture_on_commit_callbacks(execute=True):
             ticket, _ = ticket_create(actor=SYSTEM, subject=subject, body=bodies[0],
-                                      requester=requester or cast.customer, channel="email",
+                                      requester=requester or cast.customer, channel=channel,
                                       team_id=(team or cast.team_a).pk)
         customer = cast.actor(cast.customer_user if requester is None else requester.user)
         for body in bodies[1:]:
@@ -66,7 +67,7 @@ def test_panel_shows_the_emotion_evidence_and_trend_after_analysis(cast, agent, 
     for cue in ("12315", "第三次", "！！"):
         assert f">{cue}</span>" in html  # each piece of evidence is a chip
     assert "ia-trend-worsening" in html
-    # Angry and threatening to complain publicly: a person must take over.
+    # An angry chat threatening to complain publicly: a person must take over.
     assert "ia-badge-handoff" in html
 
 
