@@ -118,20 +118,29 @@ def _suggested_priority(ticket: Ticket, feeling: Any, urgency_level: int) -> str
                                         tier=ticket.requester.tier)
 
 
-def _raise_priority(ticket: Ticket, feeling: Any, urgency_level: int) -> str | None:
-    """Raise (never lower) the priority to the suggestion, unless a person set it."""
+def _priority_raise(ticket: Ticket, feeling: Any, urgency_level: int) -> str | None:
+    """The suggested priority if it is higher than the ticket's and no person set it."""
     suggested = _suggested_priority(ticket, feeling, urgency_level)
     if (_PRIORITY_RANK.get(suggested, 0) <= _PRIORITY_RANK.get(ticket.priority, 0)
             or _human_set(ticket, "priority")):
         return None
-    ticket_update(actor=SYSTEM, ticket=ticket, changes={"priority": suggested})
     return suggested
+
+
+def _raise_priority(ticket: Ticket, feeling: Any, urgency_level: int) -> str | None:
+    """Raise (never lower) the priority to the suggestion, unless a person set it."""
+    raised = _priority_raise(ticket, feeling, urgency_level)
+    if raised:
+        ticket_update(actor=SYSTEM, ticket=ticket, changes={"priority": raised})
+    return raised
 
 
 def _triage(ticket: Ticket, summary: TicketInsight, category: Category | None,
             confidence: float | None, feeling: Any, urgency_level: int, settings: Any) -> None:
-    """Category, priority, team and tags of a new ticket, each step a history line."""
+    """Category, priority, team and tags of a new ticket: one ticket update (one bus
+    event, so SLA re-matching and routing run once) and one history line saying why."""
     done: list[str] = []
+    changes: dict[str, Any] = {}
     sure = category is not None and confidence is not None and confidence >= settings.min_confidence
     if category is not None and settings.triage_category and summary.category_source != CategorySource.MANUAL:
         if sure:
@@ -142,24 +151,25 @@ def _triage(ticket: Ticket, summary: TicketInsight, category: Category | None,
             "name": category.name, "confidence": confidence or 0.0,
             "held": "" if sure else _(" (too low, not set)")})
     if settings.triage_priority:
-        raised = _raise_priority(ticket, feeling, urgency_level)
+        raised = _priority_raise(ticket, feeling, urgency_level)
         if raised:
+            changes["priority"] = raised
             done.append(_("priority=%(priority)s") % {"priority": raised})
     if sure and category is not None and summary.category_source == CategorySource.AUTO:
-        ticket.refresh_from_db()
         if settings.triage_team and category.team_id and ticket.team_id != category.team_id \
                 and not _human_set(ticket, "team"):
-            changes: dict[str, Any] = {"team_id": category.team_id}
+            changes["team_id"] = category.team_id
             if ticket.assignee_id is not None:
                 changes["assignee_id"] = None  # the category's team decides who works on it
-            ticket_update(actor=SYSTEM, ticket=ticket, changes=changes)
             done.append(_("team=%(team)s") % {"team": category.team})
         if settings.triage_tags and category.tags:
             current = list(ticket.tags.values_list("name", flat=True))
             added = [t for t in category.tags if t not in current]
             if added:
-                ticket_update(actor=SYSTEM, ticket=ticket, changes={"tags": [*current, *added]})
+                changes["tags"] = [*current, *added]
                 done.append(_("tags=%(tags)s") % {"tags": ",".join(added)})
+    if changes:
+        ticket_update(actor=SYSTEM, ticket=ticket, changes=changes)
     if done:
         ticket_history_record(actor=SYSTEM, ticket_id=ticket.pk, kind=EventKind.TRIAGE,
                               after={"category": category.name if category else None,

@@ -3,7 +3,8 @@
 Client -> server (JSON): {"op": "watch", "ticket_id": N} when a ticket page opens,
 {"op": "unwatch", "ticket_id": N}, {"op": "typing", "ticket_id": N, "on": bool}.
 Server -> client: {"event": "queue.changed", "ticket_id", "kind"},
-{"event": "ticket.message", "ticket_id", "message_id"}, {"event": "ticket.changed", ...},
+{"event": "ticket.message", "ticket_id", "message_id", "author_kind"},
+{"event": "ticket.changed", "ticket_id"} (fields, status or its analysis changed),
 {"event": "presence", "ticket_id", "user_id", "name", "state": "viewing"|"replying"|"left"},
 {"event": "watching", "ticket_id"} once a watch is granted (the client catches up then),
 {"event": "notification"} when the agent got a new notification (the bell refreshes).
@@ -150,7 +151,8 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
 
     async def ticket_message(self, event: dict[str, Any]) -> None:
         await self.send_json({"event": "ticket.message", "ticket_id": event["ticket_id"],
-                              "message_id": event["message_id"]})
+                              "message_id": event["message_id"],
+                              "author_kind": event.get("author_kind", "")})
 
     async def notification_created(self, event: dict[str, Any]) -> None:
         await self.send_json({"event": "notification"})

@@ -23,10 +23,11 @@ def _ticket_updated(*, ticket_id: int, **_: object) -> None:
 
 @subscribe(Event.MESSAGE_CREATED)
 def _message_created(*, ticket_id: int, message_id: int, visibility: str = "",
-                     **_: object) -> None:
+                     author_kind: str = "", **_: object) -> None:
     group_send(AGENTS, {"type": "queue.changed", "ticket_id": ticket_id, "kind": "message"},
                (ticket_group(ticket_id), {"type": "ticket.message", "ticket_id": ticket_id,
-                                          "message_id": message_id, "visibility": visibility}))
+                                          "message_id": message_id, "visibility": visibility,
+                                          "author_kind": author_kind}))
 
 
 @subscribe(Event.TICKET_MERGED)

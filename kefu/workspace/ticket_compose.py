@@ -51,11 +51,14 @@ class Collision:
 
 
 def changes_since(*, actor: Actor, ticket: Ticket, seen: dt.datetime | None) -> Collision:
+    """New messages and people's changes since ``seen``. kefu's own changes (auto-triage,
+    routing, SLA escalation) do not count: they follow from what is on the page and must
+    not hold a reply back seconds after a ticket arrives."""
     messages = message_scope(actor=actor, ticket=ticket)
     events = ticket_event_list(actor=actor, ticket=ticket).exclude(kind=EventKind.MESSAGE_ADDED)
     if seen is not None:
         messages = messages.filter(created_at__gt=seen)
-        events = events.filter(created_at__gt=seen)
+        events = events.filter(created_at__gt=seen).exclude(actor_kind=AuthorKind.SYSTEM)
     else:  # no usable token: show only the latest activity
         messages = messages.reverse()[:3]
         events = events.reverse()[:3]
@@ -119,7 +122,9 @@ def reply_send(*, actor: Actor, ticket: Ticket, body: str, visibility: str, stat
     with transaction.atomic():
         current = Ticket.objects.select_for_update().values_list("updated_at", flat=True).get(pk=ticket.pk)
         if not confirm and seen_at != current:
-            return changes_since(actor=actor, ticket=ticket, seen=seen_at)
+            collision = changes_since(actor=actor, ticket=ticket, seen=seen_at)
+            if seen_at is None or collision.messages or collision.events:
+                return collision
         meta = {"cc": [dict(item) for item in cc]} if cc and visibility == Visibility.PUBLIC else None
         message = message_post(actor=actor, ticket=ticket, body=body, visibility=visibility,
                                status=status or None, channel_meta=meta)

@@ -90,6 +90,19 @@ def test_stale_form_warns_and_confirm_sends(cast, make_ticket):
     assert Message.objects.filter(ticket=ticket, author_user=cast.agent_a).count() == 1
 
 
+def test_changes_kefu_made_itself_do_not_hold_a_reply_back(cast, make_ticket):
+    from kefu.accounts.actor import SYSTEM
+
+    ticket = make_ticket(team=cast.team_a)
+    seen = seen_token(ticket)
+    # Auto-triage tags and raises the ticket seconds after it arrived.
+    ticket_update(actor=SYSTEM, ticket=Ticket.objects.get(pk=ticket.pk),
+                  changes={"priority": "high", "tags": ["物流"]})
+    response = reply(login(cast.agent_a), ticket, seen)
+    assert response.status_code == 200
+    assert Message.objects.filter(ticket=ticket, author_user=cast.agent_a).count() == 1
+
+
 def test_garbage_token_counts_as_stale(cast, make_ticket):
     ticket = make_ticket(team=cast.team_a)
     response = reply(login(cast.agent_a), ticket, "not-a-date")

@@ -8,10 +8,12 @@
  *     only while the box still holds the text that was checked. Sending is never held.
  *   - Suggested replies: a canned reply uses the macro picker's data-macro-text (ticket.js
  *     inserts it); a past reply (data-suggest-text) is inserted here the same way.
- *   - Refresh: "ticket.changed" reloads the assistant card; "ticket.message" reloads the
- *     card, the mood line and the suggestions, and again a few seconds later, because
- *     the message is analysed on the job worker after it arrives. A category set here
- *     reloads the properties panel, which makes ticket.js fetch the new history line.
+ *   - Refresh: "ticket.changed" (sent also when the job worker has analysed a message)
+ *     reloads the assistant card and the mood line; a customer's "ticket.message" reloads
+ *     the suggestions (they answer the customer's last message); "watching" (the socket
+ *     joined, also after a reconnect) reloads all three once. A category set here reloads
+ *     the properties panel, which makes ticket.js fetch the new history line. Nothing is
+ *     polled: on SQLite a web process has one request thread, shared with the sockets.
  */
 (function () {
   "use strict";
@@ -22,7 +24,6 @@
   if (!root || !form || !body || !toneBox) return;
   var ticketId = parseInt(root.dataset.ticketId, 10);
   var TONE_DELAY_MS = 500;
-  var ANALYSIS_DELAYS_MS = [1500, 6000];
   var toneTimer = null, toneSeq = 0;
 
   function csrfToken() {
@@ -91,7 +92,14 @@
 
   // --- refreshing the card, the mood line and the suggestions
 
+  // Bursts of pushes (a triage moves team, tags and priority at once) make one request
+  // per panel, not one per push.
+  var RELOAD_DEBOUNCE_MS = 300, reloadTimers = {};
   function reload(id, swap) {
+    clearTimeout(reloadTimers[id]);
+    reloadTimers[id] = setTimeout(function () { reloadNow(id, swap); }, RELOAD_DEBOUNCE_MS);
+  }
+  function reloadNow(id, swap) {
     var el = document.getElementById(id);
     if (!el || !el.dataset.url) return;
     var active = document.activeElement;
@@ -109,12 +117,13 @@
     if (msg.ticket_id !== ticketId) return;
     if (msg.event === "ticket.changed") {
       reload("assistant", "outerHTML");
+      reload("customer-mood", "outerHTML");
     } else if (msg.event === "watching") {
       // Joined (also after a reconnect): an analysis that finished before the socket
       // listened was not pushed to this page.
       reloadAll();
-    } else if (msg.event === "ticket.message" && msg.visibility !== "internal") {
-      ANALYSIS_DELAYS_MS.forEach(function (ms) { setTimeout(reloadAll, ms); });
+    } else if (msg.event === "ticket.message" && msg.author_kind === "customer") {
+      reload("reply-suggestions", "innerHTML");
     }
   });
 
