@@ -1,6 +1,6 @@
 """PII detection quality of kefu.assist.pii on generated zh_CN customer messages.
 
-Uses the generators of kefu/assist/tests/test_pii_eval.py (Faker zh_CN with a
+Uses the generators of kefu/assist/tests/pii_corpus.py and pii_scoring.py (Faker zh_CN with a
 fixed seed, plus landlines with real area codes, UnionPay 62... cards, QQ/163
 mail and addresses with house numbers and rooms) and prints, per kind,
 precision/recall/F1 and support, strict (exact span) and lenient (right kind,
@@ -23,15 +23,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kefu.assist.pii import PiiKind, find_pii  # noqa: E402
-from kefu.assist.tests.test_pii_eval import (  # noqa: E402
+from kefu.assist.tests.pii_corpus import (  # noqa: E402
     KINDS,
-    NEGATIVE_TEMPLATES,
-    Counts,
     gen_bank_card,
-    generate_negative,
     generate_positive,
     luhn_ok,
     make_faker,
+)
+from kefu.assist.tests.pii_scoring import (  # noqa: E402
+    NEGATIVE_TEMPLATES,
+    Counts,
+    generate_negative,
     misses,
     negative_hits,
     score,
